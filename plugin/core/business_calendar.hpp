@@ -14,13 +14,16 @@
 // never overlap, and with 00:00-24:00 on all seven days working time covers every instant.
 //
 // Range: working time is modelled for local dates from 1900-01-01 to 2199-12-31; outside it
-// nothing is working time. (The system tz database lists DST transitions only up to 2037 and
-// date/tz does not apply the zone's rule string after the last one — HowardHinnant/date#794 — so
-// after 2037 every zone keeps its last offset; harmless for mail, noted for the curious.)
+// nothing is working time. Beyond the zone's last explicit transition, date/tz keeps the last
+// offset: it ignores the TZif rule string (HowardHinnant/date#794). Debian's "fat" zoneinfo lists
+// transitions up to 2037, so DST is right until then; zoneinfo built "slim" (zic -b slim) ends at
+// the last rule change, and would lose DST for current dates.
 //
-// Cost: the working intervals of one local year are computed once per calendar (about 100 us,
-// two tz look-ups per working day) and cached; after that, business_seconds_between and
-// add_business_seconds are two binary searches, with no tz look-up and no allocation.
+// Cost: the working intervals of one local year are computed once per calendar (about 30-40 us
+// on the first use of that year: two tz look-ups per working day) and cached. After that
+// business_seconds_between and add_business_seconds do no tz look-up and no allocation: a
+// binary search in one or two years' intervals, about 0.1-0.15 us per call (Release, any span
+// length); business_seconds_between over decades visits each year once.
 // Thread safety: all const methods may be called concurrently; the cache is filled lock-free.
 // Copies share the cache (they have the same configuration), so copying is cheap.
 #pragma once

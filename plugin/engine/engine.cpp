@@ -1,0 +1,123 @@
+#include "engine/engine.hpp"
+
+#include <date/tz.h>
+
+#include <unordered_set>
+
+#include "core/corpus.hpp"
+#include "maildir/maildir_reader.hpp"
+
+namespace nachfass::engine {
+
+namespace {
+// Messages per transaction while importing: large enough to amortise the commit, small enough
+// that an interrupted import loses little work.
+constexpr std::size_t import_batch = 2000;
+}  // namespace
+
+Result<ImportReport> import_maildir(const std::filesystem::path& root, Store& store,
+                                    const ProgressFn& progress, const WarningFn& warning) {
+  auto folders = maildir::discover_folders(root);
+  if (!folders) return folders.error();
+  ImportReport report;
+  for (const maildir::Folder& folder : *folders) {
+    if (maildir::is_excluded_by_default(folder.name)) continue;
+    ++report.folders;
+    auto known_list = store.message_source_ids(folder.name);
+    if (!known_list) return known_list.error();
+    std::unordered_set<std::string> known(known_list->begin(), known_list->end());
+
+    std::vector<Message> batch;
+    batch.reserve(import_batch);
+    Result<void> store_status;
+    auto flush = [&]() -> bool {
+      if (batch.empty() || !store_status) return bool(store_status);
+      store_status = store.upsert_messages(batch);
+      batch.clear();
+      return bool(store_status);
+    };
+    maildir::ScanCallbacks callbacks;
+    callbacks.message = [&](Message&& m) {
+      batch.push_back(std::move(m));
+      if (batch.size() >= import_batch) flush();
+    };
+    callbacks.warning = warning;
+    if (progress)
+      callbacks.progress = [&](std::size_t done, std::size_t total) {
+        progress({folder.name, done, total});
+      };
+    auto scan = maildir::scan_folder(folder, known, callbacks);
+    if (!scan) {
+      if (warning) warning(scan.error().to_string());
+      continue;  // collection scope: skip this folder this round
+    }
+    if (!flush()) return store_status.error();
+    report.added += scan->parsed;
+    report.failed += scan->failed;
+    report.messages_present += scan->present_ids.size();
+
+    // What the store has for this folder but the folder no longer holds was moved or deleted.
+    for (const auto& id : scan->present_ids) known.erase(id);
+    if (!known.empty()) {
+      std::vector<std::string> gone(known.begin(), known.end());
+      auto removed = store.remove_messages(gone);
+      if (!removed) return removed.error();
+      report.removed += *removed;
+    }
+  }
+  return report;
+}
+
+Result<DetectionSettings> detection_settings(const Config& config) {
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(config.user.time_zone);
+  } catch (const std::exception&) {
+    return make_error(ErrorScope::account, "config.bad_value",
+                      "time zone \"" + config.user.time_zone +
+                          "\" is not in this system's tzdata — set [user] time_zone to an IANA "
+                          "name such as \"Europe/Berlin\"");
+  }
+  DetectionSettings settings{
+      Identities(config.user.addresses, config.user.own_domains),
+      BusinessCalendar(zone, config.business.hours, config.business.holidays,
+                       config.business.extra_holidays),
+      UnansweredRule{config.unanswered.sla.seconds},
+      config.user.language,
+      ThreadingOptions{}};
+  return settings;
+}
+
+Result<Evaluation> evaluate(Store& store, const DetectionSettings& settings, UnixSeconds now,
+                            bool record) {
+  Corpus corpus;
+  auto loaded = store.load_messages(corpus);
+  if (!loaded) return loaded.error();
+  const Threads threads = thread_messages(corpus, settings.identities, settings.threading);
+  std::vector<Finding> current = detect_unanswered(corpus, threads, settings.identities,
+                                                   settings.calendar, settings.unanswered, now,
+                                                   settings.language);
+  if (record) {
+    static constexpr FindingKind kinds[] = {FindingKind::unanswered};
+    if (auto recorded = store.record_findings(current, kinds, now); !recorded) return recorded.error();
+  }
+  auto dismissals = store.dismissals();
+  if (!dismissals) return dismissals.error();
+  auto snoozes = store.snoozes();
+  if (!snoozes) return snoozes.error();
+
+  Evaluation evaluation;
+  evaluation.messages = corpus.size();
+  evaluation.threads = threads.threads.size();
+  for (Finding& f : current) {
+    if (auto d = dismissals->find(f.key); d != dismissals->end() && d->second.covers(f))
+      evaluation.dismissed.push_back(std::move(f));
+    else if (auto s = snoozes->find(f.key); s != snoozes->end() && s->second.until > now)
+      evaluation.snoozed.push_back(std::move(f));
+    else
+      evaluation.findings.push_back(std::move(f));
+  }
+  return evaluation;
+}
+
+}  // namespace nachfass::engine

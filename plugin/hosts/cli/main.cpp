@@ -1,0 +1,357 @@
+// nachfass: the command line host. Glue only: parse arguments, load config and store, call the
+// engine, print. Errors print one line "nachfass: [id] what to do" and map to exit codes:
+//   0 ok, 1 the job failed (a source, the store, an unknown finding key), 2 usage or config error.
+#include <CLI/CLI.hpp>
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "engine/engine.hpp"
+#include "hosts/cli/time_text.hpp"
+#include "store/store.hpp"
+
+namespace nachfass::cli {
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+struct Globals {
+  std::string config_file;
+  std::string state_file;
+  std::string now_text;
+};
+
+int report(const Error& error) {
+  std::cerr << "nachfass: " << error.to_string() << "\n";
+  const bool usage = error.id.rfind("config.", 0) == 0 || error.id.rfind("usage.", 0) == 0;
+  return usage ? exit_usage : exit_failure;
+}
+
+const char* tr(Language language, const char* de, const char* en) {
+  return language == Language::de ? de : en;
+}
+
+// Width of UTF-8 text in code points (good enough for Latin, Greek and Cyrillic names).
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (unsigned char c : text)
+    if ((c & 0xC0) != 0x80) ++width;
+  return width;
+}
+
+std::string pad(std::string text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  if (w < width) text.append(width - w, ' ');
+  return text;
+}
+
+std::string shorten(std::string_view text, std::size_t max_width) {
+  if (display_width(text) <= max_width) return std::string(text);
+  std::string out;
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) != 0x80 && ++width > max_width - 1) break;
+    out += text[i];
+  }
+  return out + "…";
+}
+
+// A one-line progress bar on stderr, only when a person is watching.
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(::isatty(STDERR_FILENO) == 1) {}
+  ~ProgressBar() { finish(); }
+  void update(const engine::Progress& p) {
+    if (!enabled_ || p.total == 0) return;
+    constexpr std::size_t bar = 30;
+    const std::size_t filled = p.done * bar / p.total;
+    std::fprintf(stderr, "\r%-24.24s [%s%s] %zu/%zu", std::string(p.step).c_str(),
+                 std::string(filled, '#').c_str(), std::string(bar - filled, ' ').c_str(), p.done,
+                 p.total);
+    active_ = true;
+  }
+  void finish() {
+    if (active_) std::fputs("\r\033[K", stderr);
+    active_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool active_ = false;
+};
+
+nlohmann::ordered_json to_json(const Finding& f, std::string_view state) {
+  return {{"key", f.key},
+          {"kind", std::string(to_string(f.kind))},
+          {"state", std::string(state)},
+          {"customer", f.customer},
+          {"contact", f.contact},
+          {"contact_name", f.contact_name},
+          {"subject", f.subject},
+          {"thread_root", f.thread_root},
+          {"awaiting", f.awaiting},
+          {"since", iso_utc(f.since)},
+          {"due", iso_utc(f.due)},
+          {"waiting_business_days", f.waiting_business_days},
+          {"severity", f.severity},
+          {"reason", f.reason}};
+}
+
+void print_findings(const engine::Evaluation& evaluation, const engine::DetectionSettings& settings,
+                    bool json, bool all, UnixSeconds now) {
+  const Language language = settings.language;
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& f : evaluation.findings) out.push_back(to_json(f, "open"));
+    if (all) {
+      for (const auto& f : evaluation.snoozed) out.push_back(to_json(f, "snoozed"));
+      for (const auto& f : evaluation.dismissed) out.push_back(to_json(f, "dismissed"));
+    }
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return;
+  }
+  const auto* zone = settings.calendar.zone();
+  const bool de = language == Language::de;
+  std::cout << tr(language, "Unbeantwortete Kundenanfragen, Stand ", "Unanswered customer threads as of ")
+            << local_text(now, zone, de) << ": " << evaluation.findings.size() << "\n";
+  auto print = [&](const Finding& f, std::string_view marker) {
+    std::cout << "\n  " << f.key << "  " << marker
+              << pad(std::to_string(f.waiting_business_days) + tr(language, " Werktage", " bus. days"), 14)
+              << pad(shorten(f.customer, 28), 30) << shorten(f.subject, 48) << "\n"
+              << "      " << f.reason << "\n"
+              << "      " << (f.contact_name.empty() ? "" : f.contact_name + " ") << "<" << f.contact
+              << ">, " << tr(language, "seit ", "since ") << local_text(f.since, zone, de) << "\n";
+  };
+  for (const auto& f : evaluation.findings) print(f, "");
+  if (all) {
+    for (const auto& f : evaluation.snoozed) print(f, tr(language, "[zurückgestellt] ", "[snoozed] "));
+    for (const auto& f : evaluation.dismissed) print(f, tr(language, "[verworfen] ", "[dismissed] "));
+  }
+  const std::size_t hidden = evaluation.snoozed.size() + evaluation.dismissed.size();
+  if (hidden > 0 && !all)
+    std::cout << "\n"
+              << hidden << tr(language, " weitere ausgeblendet (zurückgestellt oder verworfen; --all zeigt sie)",
+                              " more hidden (snoozed or dismissed; --all shows them)")
+              << "\n";
+}
+
+// Everything a command needs, loaded in the order that gives the most useful error first.
+struct Context {
+  Config config;
+  engine::DetectionSettings settings;
+  Store store;
+  UnixSeconds now = 0;
+};
+
+Result<Context> load_context(const Globals& globals, bool need_identities) {
+  std::optional<std::filesystem::path> explicit_config;
+  if (!globals.config_file.empty()) explicit_config = globals.config_file;
+  auto config = load_config_or_default(explicit_config);
+  if (!config) return config.error();
+  if (need_identities)
+    if (auto valid = validate_for_scan(*config); !valid) return valid.error();
+  auto settings = engine::detection_settings(*config);
+  if (!settings) return settings.error();
+  UnixSeconds now = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  if (!globals.now_text.empty()) {
+    auto parsed = parse_instant(globals.now_text, settings->calendar.zone());
+    if (!parsed)
+      return make_error(ErrorScope::account, "usage.bad_time",
+                        "--now \"" + globals.now_text +
+                            "\" is not an ISO 8601 time — write e.g. 2026-11-23T09:30:00Z or 2026-11-23");
+    now = *parsed;
+  }
+  const std::filesystem::path state =
+      globals.state_file.empty() ? default_state_path() : std::filesystem::path(globals.state_file);
+  auto store = Store::open(state);
+  if (!store) return store.error();
+  return Context{std::move(*config), std::move(*settings), std::move(*store), now};
+}
+
+int run_scan(const Globals& globals, const std::string& maildir_option, bool json) {
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  const Language language = c.settings.language;
+  std::filesystem::path maildir = maildir_option;
+  if (maildir.empty()) {
+    if (c.config.mail.provider != MailProvider::maildir)
+      return report(make_error(ErrorScope::account, "usage.no_source",
+                               "no mail source: give --maildir DIR, or set [mail] provider = "
+                               "\"maildir\" and path = \"...\" in the config"));
+    maildir = c.config.mail.maildir.path;
+  }
+  std::size_t warnings = 0;
+  constexpr std::size_t max_warnings_shown = 20;
+  ProgressBar bar;
+  auto imported = engine::import_maildir(
+      maildir, c.store, [&](const engine::Progress& p) { bar.update(p); },
+      [&](std::string_view warning) {
+        if (++warnings > max_warnings_shown) return;
+        bar.finish();
+        std::cerr << "nachfass: warning: " << warning << "\n";
+      });
+  bar.finish();
+  if (!imported) return report(imported.error());
+  if (warnings > max_warnings_shown)
+    std::cerr << "nachfass: " << warnings - max_warnings_shown
+              << tr(language, " weitere Warnungen nicht gezeigt\n", " more warnings not shown\n");
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, true);
+  if (!evaluation) return report(evaluation.error());
+  std::cerr << tr(language, "Gelesen: ", "Read: ") << imported->messages_present
+            << tr(language, " Nachrichten in ", " messages in ") << imported->folders
+            << tr(language, " Ordnern (", " folders (") << imported->added
+            << tr(language, " neu, ", " new, ") << imported->removed
+            << tr(language, " entfernt, ", " removed, ") << imported->failed
+            << tr(language, " unlesbar), ", " unreadable), ") << evaluation->threads
+            << tr(language, " Unterhaltungen\n", " threads\n");
+  print_findings(*evaluation, c.settings, json, false, c.now);
+  return exit_ok;
+}
+
+int run_findings(const Globals& globals, bool json, bool all) {
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  auto count = c.store.message_count();
+  if (!count) return report(count.error());
+  if (*count == 0 && !json)
+    std::cerr << tr(c.settings.language, "Noch keine Nachrichten gelesen — zuerst `nachfass scan` ausführen.\n",
+                    "No messages read yet — run `nachfass scan` first.\n");
+  // Evaluating as of another time must not rewrite the history of first-seen times.
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, globals.now_text.empty());
+  if (!evaluation) return report(evaluation.error());
+  print_findings(*evaluation, c.settings, json, all, c.now);
+  return exit_ok;
+}
+
+// Finds `key` among the current findings (shown or hidden).
+Result<Finding> current_finding(Context& c, const std::string& key) {
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, false);
+  if (!evaluation) return evaluation.error();
+  for (auto* list : {&evaluation->findings, &evaluation->snoozed, &evaluation->dismissed})
+    for (auto& f : *list)
+      if (f.key == key) return f;
+  return make_error(ErrorScope::item, "findings.unknown_key",
+                    "no current finding has the key \"" + key +
+                        "\" — `nachfass findings --all` lists the keys");
+}
+
+int run_dismiss(const Globals& globals, const std::string& key) {
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  auto finding = current_finding(*context, key);
+  if (!finding) return report(finding.error());
+  if (auto done = context->store.dismiss(key, finding->awaiting, context->now); !done)
+    return report(done.error());
+  std::cout << tr(context->settings.language, "Verworfen: ", "Dismissed: ") << key << " — "
+            << finding->reason << "\n";
+  return exit_ok;
+}
+
+int run_snooze(const Globals& globals, const std::string& key, const std::string& until_text) {
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  auto until = parse_instant(until_text, c.settings.calendar.zone());
+  if (!until)
+    return report(make_error(ErrorScope::account, "usage.bad_time",
+                             "--until \"" + until_text +
+                                 "\" is not an ISO 8601 date or time — write e.g. 2026-12-01"));
+  if (*until <= c.now)
+    return report(make_error(ErrorScope::account, "usage.bad_time",
+                             "--until " + until_text + " is not in the future — give a later date"));
+  auto finding = current_finding(c, key);
+  if (!finding) return report(finding.error());
+  if (auto done = c.store.snooze(key, *until, c.now); !done) return report(done.error());
+  std::cout << tr(c.settings.language, "Zurückgestellt bis ", "Snoozed until ")
+            << local_text(*until, c.settings.calendar.zone(), c.settings.language == Language::de)
+            << ": " << key << " — " << finding->reason << "\n";
+  return exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Nachfass finds the customers who are waiting for you: unanswered threads in your "
+               "mailbox, measured in business time."};
+  app.set_version_flag("--version", std::string("nachfass ") + NACHFASS_VERSION);
+  Globals globals;
+  app.add_option("--config", globals.config_file,
+                 "Config file (default: ~/.config/nachfass/config.toml)");
+  app.add_option("--state", globals.state_file,
+                 "State database (default: ~/.local/share/nachfass/state.db)");
+  app.add_option("--now", globals.now_text,
+                 "Evaluate as of this ISO 8601 time instead of the clock (e.g. 2026-11-23T09:30:00Z)");
+  app.require_subcommand(1);
+
+  std::string maildir;
+  bool json = false, all = false;
+  std::string key, until;
+  auto* scan = app.add_subcommand("scan", "Read the mailbox into the state and list what needs an answer");
+  scan->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
+  scan->add_flag("--json", json, "Print the findings as one JSON array");
+
+  auto* findings = app.add_subcommand("findings", "List the current findings (from the last scan's mail)");
+  findings->add_flag("--json", json, "Print one JSON array");
+  findings->add_flag("--all", all, "Include dismissed and snoozed findings");
+
+  auto* dismiss = app.add_subcommand("dismiss", "Hide a finding until the customer writes again");
+  dismiss->add_option("KEY", key, "The finding's key (see `nachfass findings`)")->required();
+
+  auto* snooze = app.add_subcommand("snooze", "Hide a finding until a date");
+  snooze->add_option("KEY", key, "The finding's key")->required();
+  snooze->add_option("--until", until, "ISO 8601 date or time, e.g. 2026-12-01")->required();
+
+  auto* config = app.add_subcommand("config", "Configuration helpers");
+  config->require_subcommand(1);
+  config->add_subcommand("example", "Print a commented configuration template");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "nachfass: [usage] " << e.what() << " — see `nachfass --help`\n";
+    return exit_usage;
+  }
+
+  try {
+    if (*scan) return run_scan(globals, maildir, json);
+    if (*findings) return run_findings(globals, json, all);
+    if (*dismiss) return run_dismiss(globals, key);
+    if (*snooze) return run_snooze(globals, key, until);
+    if (*config) {
+      std::cout << example_config();
+      return exit_ok;
+    }
+  } catch (const std::exception& e) {
+    // A bug: exceptions are not how this program reports errors. Say so instead of aborting.
+    std::cerr << "nachfass: [internal] " << e.what()
+              << " — this is a bug in nachfass; please report it with the command you ran\n";
+    return exit_failure;
+  }
+  return exit_usage;
+}
+
+}  // namespace nachfass::cli
+
+int main(int argc, char** argv) { return nachfass::cli::main(argc, argv); }
