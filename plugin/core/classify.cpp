@@ -45,7 +45,14 @@ bool contains(std::string_view text, std::string_view needle) {
 }  // namespace
 
 bool is_out_of_office_subject(std::string_view subject) {
-  const std::string s = ascii_lower(trim(subject));
+  std::string_view text = trim(subject);
+  // Mail gateways prepend tags ("[EXTERN] Abwesenheitsnotiz: ..."); the notice is behind them.
+  while (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) break;
+    text = trim(text.substr(close + 1));
+  }
+  const std::string s = ascii_lower(text);
   // Prefixes that mail systems put before the original subject. They must be followed by ':' or
   // stand alone, so that a person's subject such as "Abwesenheit im Dezember" is not matched.
   static constexpr std::array<std::string_view, 24> prefixes = {

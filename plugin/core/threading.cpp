@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -11,9 +12,7 @@ namespace nachfass {
 namespace {
 
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
-// Parent walks longer than this count as loops; only adversarial References get there.
-constexpr std::uint32_t max_walk = 1u << 14;
-// Step 3 looks at this many candidate threads per apparent start at most.
+// Step 3 looks at this many earlier messages per apparent start at most.
 constexpr std::uint32_t max_subject_candidates = 64;
 
 // ---------------------------------------------------------------------------------------------
@@ -21,29 +20,18 @@ constexpr std::uint32_t max_subject_candidates = 64;
 
 enum class PrefixKind : std::uint8_t { none, reply, forward };
 
-struct PrefixWord {
-  std::string_view word;  // folded: ASCII lower case, Latin-1 lower case
-  PrefixKind kind;
+// Folded (ASCII and Latin-1 lower case) prefix words.
+constexpr std::string_view reply_words[] = {
+    "re",           "aw", "antw", "antwort", "sv",       "odp",
+    "rif",          "r",  "res",  "ref",     "r\u00e9f", "ynt",
+    "\u56de\u590d",  // 回复
+    "\u7b54\u590d",  // 答复
+    "\u56de\u8986",  // 回覆
 };
-
-constexpr PrefixWord prefix_words[] = {
-    {"re", PrefixKind::reply},         {"aw", PrefixKind::reply},
-    {"antw", PrefixKind::reply},       {"antwort", PrefixKind::reply},
-    {"sv", PrefixKind::reply},         {"odp", PrefixKind::reply},
-    {"rif", PrefixKind::reply},        {"r", PrefixKind::reply},
-    {"res", PrefixKind::reply},        {"ref", PrefixKind::reply},
-    {"r\xc3\xa9" "f", PrefixKind::reply}, {"ynt", PrefixKind::reply},
-    {"\xe5\x9b\x9e\xe5\xa4\x8d", PrefixKind::reply},    // 回复
-    {"\xe7\xad\x94\xe5\xa4\x8d", PrefixKind::reply},    // 答复
-    {"\xe5\x9b\x9e\xe8\xa6\x86", PrefixKind::reply},    // 回覆
-    {"fwd", PrefixKind::forward},      {"fw", PrefixKind::forward},
-    {"wg", PrefixKind::forward},       {"tr", PrefixKind::forward},
-    {"enc", PrefixKind::forward},      {"rv", PrefixKind::forward},
-    {"vs", PrefixKind::forward},       {"vb", PrefixKind::forward},
-    {"vl", PrefixKind::forward},       {"doorst", PrefixKind::forward},
-    {"pd", PrefixKind::forward},
-    {"\xe8\xbd\xac\xe5\x8f\x91", PrefixKind::forward},  // 转发
-    {"\xe8\xbd\x89\xe5\xaf\x84", PrefixKind::forward},  // 轉寄
+constexpr std::string_view forward_words[] = {
+    "fwd",          "fw", "wg", "tr", "enc", "rv", "vs", "vb", "vl", "doorst", "pd",
+    "\u8f6c\u53d1",  // 转发
+    "\u8f49\u5bc4",  // 轉寄
 };
 constexpr std::size_t max_prefix_bytes = 7;  // "antwort"
 
@@ -83,8 +71,10 @@ PrefixKind match_prefix_word(std::string_view word) {
     folded[i] = static_cast<char>(c);
   }
   const std::string_view key{folded.data(), word.size()};
-  for (const PrefixWord& p : prefix_words)
-    if (p.word == key) return p.kind;
+  for (const std::string_view w : reply_words)
+    if (w == key) return PrefixKind::reply;
+  for (const std::string_view w : forward_words)
+    if (w == key) return PrefixKind::forward;
   return PrefixKind::none;
 }
 
@@ -177,7 +167,8 @@ constexpr std::uint64_t fnv1a_basis = 0xcbf29ce484222325ull;
 
 std::uint64_t folded_hash(std::string_view text) {
   std::uint64_t hash = fnv1a_basis;
-  for_each_normalized<true>(text, [&](char c) { hash = fnv1a_step(hash, static_cast<unsigned char>(c)); });
+  for_each_normalized<true>(
+      text, [&](char c) { hash = fnv1a_step(hash, static_cast<unsigned char>(c)); });
   return hash;
 }
 
@@ -192,25 +183,28 @@ bool folded_equals(std::string_view text, std::string_view folded) {
   return equal && at == folded.size();
 }
 
-bool folded_equals_raw(std::string_view a, std::string_view b) {
-  std::string folded;
-  for_each_normalized<true>(b, [&](char c) { folded.push_back(c); });
-  return folded_equals(a, folded);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Thread-Index
 
 using ConversationHeader = std::array<unsigned char, 22>;
 
-int base64_value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
+// Base64 alphabet values; blank: skipped, pad: '=', bad: anything else.
+constexpr std::uint8_t base64_blank = 64;
+constexpr std::uint8_t base64_pad = 65;
+constexpr std::uint8_t base64_bad = 255;
+
+constexpr std::array<std::uint8_t, 256> make_base64_table() {
+  std::array<std::uint8_t, 256> table{};
+  for (auto& v : table) v = base64_bad;
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < alphabet.size(); ++i)
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::uint8_t>(i);
+  for (const char c : {' ', '\t', '\r', '\n'}) table[static_cast<unsigned char>(c)] = base64_blank;
+  table['='] = base64_pad;
+  return table;
 }
+constexpr std::array<std::uint8_t, 256> base64_table = make_base64_table();
 
 // The 22-byte header block of a base64 Thread-Index whose decoded length is 22 + 5n.
 bool decode_conversation_header(std::string_view base64, ConversationHeader& header) {
@@ -220,21 +214,21 @@ bool decode_conversation_header(std::string_view base64, ConversationHeader& hea
   std::size_t sextets = 0;
   bool padding = false;
   for (const char ch : base64) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-    if (c == '=') {
+    const std::uint8_t value = base64_table[static_cast<unsigned char>(ch)];
+    if (value < 64) {
+      if (padding) return false;
+      ++sextets;
+      bits = ((bits << 6) | value) & 0xffffu;
+      bit_count += 6;
+      if (bit_count >= 8) {
+        bit_count -= 8;
+        if (bytes < header.size()) header[bytes] = static_cast<unsigned char>(bits >> bit_count);
+        ++bytes;
+      }
+    } else if (value == base64_pad) {
       padding = true;
-      continue;
-    }
-    const int value = base64_value(c);
-    if (value < 0 || padding) return false;
-    ++sextets;
-    bits = ((bits << 6) | static_cast<std::uint32_t>(value)) & 0xffffu;
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      if (bytes < header.size()) header[bytes] = static_cast<unsigned char>(bits >> bit_count);
-      ++bytes;
+    } else if (value == base64_bad) {
+      return false;
     }
   }
   return sextets % 4 != 1 && bytes >= header.size() && (bytes - header.size()) % 5 == 0;
@@ -296,7 +290,6 @@ class SubjectKeys {
   std::uint32_t find(std::string_view rest) const {
     return keys_.empty() ? none : find(rest, folded_hash(rest));
   }
-  std::size_t size() const { return keys_.size(); }
 
  private:
   std::uint32_t find(std::string_view rest, std::uint64_t hash) const {
@@ -326,14 +319,66 @@ class SubjectKeys {
 
 // ---------------------------------------------------------------------------------------------
 
+// Open addressing: atom -> 32-bit value, for the few atoms step 3 looks up.
+class AtomTable {
+ public:
+  explicit AtomTable(std::size_t expected)
+      : slots_(std::bit_ceil(std::max<std::size_t>(16, expected * 2))),
+        shift_(64 - std::countr_zero(slots_.size())) {}
+
+  // The value of `atom`, inserted as `fresh` when absent. Valid until the next call.
+  std::uint32_t& at(Atom atom, std::uint32_t fresh) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    Slot& slot = slots_[index_of(atom)];
+    if (slot.atom == empty_atom) {
+      slot = {atom, fresh};
+      ++used_;
+    }
+    return slot.value;
+  }
+  const std::uint32_t* find(Atom atom) const {
+    const Slot& slot = slots_[index_of(atom)];
+    return slot.atom == empty_atom ? nullptr : &slot.value;
+  }
+
+ private:
+  struct Slot {
+    Atom atom = empty_atom;
+    std::uint32_t value = 0;
+  };
+  // Fibonacci hashing: the top bits of the product, so that neighbouring atoms spread.
+  std::size_t index_of(Atom atom) const {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i =
+        static_cast<std::size_t>((std::uint64_t{atom} * 0x9e3779b97f4a7c15ull) >> shift_);
+    while (slots_[i].atom != empty_atom && slots_[i].atom != atom) i = (i + 1) & mask;
+    return i;
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    --shift_;
+    for (const Slot& slot : old)
+      if (slot.atom != empty_atom) slots_[index_of(slot.atom)] = slot;
+  }
+
+  std::vector<Slot> slots_;
+  int shift_;
+  std::size_t used_ = 0;
+};
+
+// Union-find over containers that also keeps, per set, the least key of its members (the rank
+// of its earliest message).
 class UnionFind {
  public:
-  explicit UnionFind(std::size_t size) : up_(size) {
+  UnionFind() = default;
+  explicit UnionFind(std::vector<std::uint32_t> keys) : up_(keys.size()), least_(std::move(keys)) {
     std::iota(up_.begin(), up_.end(), std::uint32_t{0});
   }
-  std::uint32_t add() {
+  std::uint32_t add(std::uint32_t key) {
     const auto id = static_cast<std::uint32_t>(up_.size());
     up_.push_back(id);
+    least_.push_back(key);
     return id;
   }
   std::uint32_t find(std::uint32_t x) {
@@ -350,26 +395,52 @@ class UnionFind {
     if (a == b) return false;
     if (b < a) std::swap(a, b);
     up_[b] = a;
+    least_[a] = std::min(least_[a], least_[b]);
     return true;
   }
+  std::uint32_t least(std::uint32_t x) { return least_[find(x)]; }
+  std::size_t size() const { return up_.size(); }
 
  private:
   std::vector<std::uint32_t> up_;
+  std::vector<std::uint32_t> least_;
 };
 
+// LSD radix sort of 64-bit keys, 11 bits per pass; passes whose digit is the same for every key
+// are skipped.
+void radix_sort(std::vector<std::uint64_t>& keys, int key_bits) {
+  constexpr int digit_bits = 11;
+  constexpr std::size_t buckets = std::size_t{1} << digit_bits;
+  std::vector<std::uint64_t> buffer(keys.size());
+  std::vector<std::uint32_t> count(buckets);
+  for (int shift = 0; shift < key_bits; shift += digit_bits) {
+    std::fill(count.begin(), count.end(), 0);
+    for (const std::uint64_t k : keys) ++count[(k >> shift) & (buckets - 1)];
+    if (std::find(count.begin(), count.end(), keys.size()) != count.end()) continue;
+    std::uint32_t sum = 0;
+    for (std::uint32_t& c : count) sum += std::exchange(c, sum);
+    for (const std::uint64_t k : keys) buffer[count[(k >> shift) & (buckets - 1)]++] = k;
+    keys.swap(buffer);
+  }
+}
+
 // Containers 0..n-1 are the messages; ghosts (ids only referenced) follow.
+//
+// The passes over all messages run in corpus order, which is storage order: a pass in date order
+// would touch the records at random. Whatever must not depend on the input order compares ranks
+// in the (date, index) order instead.
 class Threader {
  public:
   Threader(const Corpus& corpus, const Identities& identities, const ThreadingOptions& options)
       : corpus_(corpus),
         identities_(identities),
         options_(options),
-        n_(static_cast<std::uint32_t>(corpus.size())),
-        uf_(corpus.size()) {}
+        n_(static_cast<std::uint32_t>(corpus.size())) {}
 
   Threads run() {
     sort_by_date();
     link_references();
+    cut_cycles();
     merge_by_thread_index();
     merge_by_subject();
     return collect();
@@ -382,28 +453,37 @@ class Threader {
     order_.resize(n_);
     rank_.resize(n_);
     if (n_ == 0) return;
+    std::vector<UnixSeconds> dates(n_);
     UnixSeconds lo = record(0).date;
     UnixSeconds hi = lo;
-    for (const MessageRecord& r : corpus_.records()) {
-      lo = std::min(lo, r.date);
-      hi = std::max(hi, r.date);
+    for (std::uint32_t m = 0; m < n_; ++m) {
+      const UnixSeconds date = record(m).date;
+      dates[m] = date;
+      lo = std::min(lo, date);
+      hi = std::max(hi, date);
     }
-    const auto span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
-    if (span <= std::numeric_limits<std::uint32_t>::max()) {
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    const int index_bits = std::max(1, static_cast<int>(std::bit_width(n_ - 1)));
+    const int key_bits = index_bits + static_cast<int>(std::bit_width(span));
+    if (key_bits <= 64) {
       std::vector<std::uint64_t> keys(n_);
       for (std::uint32_t m = 0; m < n_; ++m)
-        keys[m] = ((static_cast<std::uint64_t>(record(m).date) - static_cast<std::uint64_t>(lo))
-                   << 32) |
+        keys[m] = ((static_cast<std::uint64_t>(dates[m]) - static_cast<std::uint64_t>(lo))
+                   << index_bits) |
                   m;
-      std::sort(keys.begin(), keys.end());
-      for (std::uint32_t r = 0; r < n_; ++r) order_[r] = static_cast<std::uint32_t>(keys[r]);
+      dates = {};
+      radix_sort(keys, key_bits);
+      const std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1;
+      for (std::uint32_t r = 0; r < n_; ++r)
+        order_[r] = static_cast<std::uint32_t>(keys[r] & index_mask);
     } else {
       std::iota(order_.begin(), order_.end(), std::uint32_t{0});
       std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return std::pair(record(a).date, a) < std::pair(record(b).date, b);
+        return std::pair(dates[a], a) < std::pair(dates[b], b);
       });
     }
     for (std::uint32_t r = 0; r < n_; ++r) rank_[order_[r]] = r;
+    uf_ = UnionFind(rank_);
   }
 
   // ---- step 1
@@ -418,19 +498,21 @@ class Threader {
     node_of_.assign(static_cast<std::size_t>(id_limit) + 1, none);
     tree_parent_.assign(n_, none);
 
-    // The earliest message holding a Message-ID is its container; later duplicates join it.
-    for (const std::uint32_t m : order_) {
+    // The earliest message holding a Message-ID is its container; duplicates join it.
+    for (std::uint32_t m = 0; m < n_; ++m) {
       const Atom id = record(m).message_id;
       if (id == empty_atom) continue;
       std::uint32_t& slot = node_of_[id];
       if (slot == none) {
         slot = m;
-      } else {
-        ++stats_.duplicate_message_ids;
-        uf_.unite(slot, m);
+        continue;
       }
+      ++stats_.duplicate_message_ids;
+      uf_.unite(slot, m);
+      if (rank_[m] < rank_[slot]) slot = m;
     }
-    for (const std::uint32_t m : order_) link_message(m);
+    for (std::uint32_t m = 0; m < n_; ++m) link_message(m);
+    node_of_ = {};
   }
 
   void link_message(std::uint32_t m) {
@@ -442,7 +524,7 @@ class Threader {
     for (const Atom ref : refs) {
       if (ref == empty_atom || ref == own || ref == parent_id) continue;
       const std::uint32_t c = container(ref);
-      if (parent != none) presume_parent(parent, c);
+      if (parent != none) presume_parent(parent, c, rank_[m]);
       parent = c;
       parent_id = ref;
     }
@@ -450,52 +532,87 @@ class Threader {
     if (irt != empty_atom && irt != own && irt != parent_id &&
         (parent == none || std::find(refs.begin(), refs.end(), irt) == refs.end())) {
       const std::uint32_t c = container(irt);
-      if (parent != none) presume_parent(parent, c);
+      if (parent != none) presume_parent(parent, c, rank_[m]);
       parent = c;
     }
     if (parent == none) return;
-    if (would_loop(parent, m))
-      ++stats_.refused_links;
-    else
-      tree_parent_[m] = parent;
+    tree_parent_[m] = parent;
     uf_.unite(parent, m);
   }
 
   std::uint32_t container(Atom id) {
     std::uint32_t& slot = node_of_[id];
     if (slot == none) {
-      slot = uf_.add();
+      slot = uf_.add(none);
       tree_parent_.push_back(none);
       ghost_id_.push_back(id);
+      ghost_writer_.push_back(none);
       ++stats_.ghosts;
     }
     return slot;
   }
 
   // A message's parent comes from its own headers only; a ghost takes the parent that the
-  // References of the first message naming it presume (JWZ), unless that would close a loop.
-  // The two stay in one conversation either way.
-  void presume_parent(std::uint32_t parent, std::uint32_t child) {
+  // References of the earliest message naming it presume (JWZ). The two stay in one
+  // conversation either way.
+  void presume_parent(std::uint32_t parent, std::uint32_t child, std::uint32_t writer) {
     if (parent == child) return;
-    if (child >= n_ && tree_parent_[child] == none) {
-      if (would_loop(parent, child))
-        ++stats_.refused_links;
-      else
+    if (child >= n_) {
+      std::uint32_t& ghost_writer = ghost_writer_[child - n_];
+      if (tree_parent_[child] == none || writer < ghost_writer) {
         tree_parent_[child] = parent;
+        ghost_writer = writer;
+      }
     }
     uf_.unite(parent, child);
   }
 
-  // Would `child` become its own ancestor under `parent`? Tree links only exist inside a
-  // union-find set, so different sets answer without a walk.
-  bool would_loop(std::uint32_t parent, std::uint32_t child) {
-    if (parent == child) return true;
-    if (uf_.find(parent) != uf_.find(child)) return false;
-    std::uint32_t steps = 0;
-    for (std::uint32_t x = parent; x != none; x = tree_parent_[x]) {
-      if (x == child || ++steps > max_walk) return true;
+  // The rank of the message whose headers made this container's parent link.
+  std::uint32_t link_writer(std::uint32_t x) const {
+    return x < n_ ? rank_[x] : ghost_writer_[x - n_];
+  }
+
+  // Parent links form a functional graph; each cycle (A refs B, B refs A) loses the link that the
+  // latest message wrote, as JWZ would when reading in date order.
+  void cut_cycles() {
+    std::vector<std::uint8_t> state(tree_parent_.size(), 0);  // 0 new, 1 on path, 2 done
+    std::vector<std::uint32_t> path;
+    for (std::uint32_t x = 0; x < tree_parent_.size(); ++x) {
+      if (state[x] != 0 || tree_parent_[x] == none) continue;
+      std::uint32_t y = x;
+      while (y != none && state[y] == 0) {
+        state[y] = 1;
+        path.push_back(y);
+        y = tree_parent_[y];
+      }
+      if (y != none && state[y] == 1) {
+        const auto start = std::find(path.begin(), path.end(), y);
+        const auto cut = std::max_element(start, path.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return link_writer(a) < link_writer(b);
+        });
+        tree_parent_[*cut] = none;
+        ++stats_.refused_links;
+      }
+      for (const std::uint32_t p : path) state[p] = 2;
+      path.clear();
     }
-    return false;
+  }
+
+  // Calls f(message, text of its `field`) for each message. Texts are fetched a batch at a time,
+  // so that their cache misses overlap instead of coming one after the other.
+  template <typename F>
+  void for_each_text(const std::vector<std::uint32_t>& messages, Atom MessageRecord::*field,
+                     F&& f) const {
+    constexpr std::size_t batch = 32;
+    std::array<std::string_view, batch> texts;
+    for (std::size_t i = 0; i < messages.size(); i += batch) {
+      const std::size_t count = std::min(batch, messages.size() - i);
+      for (std::size_t j = 0; j < count; ++j) {
+        texts[j] = corpus_.text(record(messages[i + j]).*field);
+        __builtin_prefetch(texts[j].data());
+      }
+      for (std::size_t j = 0; j < count; ++j) f(messages[i + j], texts[j]);
+    }
   }
 
   // ---- participants
@@ -529,38 +646,48 @@ class Threader {
   bool shares_external(std::uint32_t m, const std::vector<Atom>& sorted_participants) {
     bool shared = false;
     for_each_address(m, [&](Atom a) {
-      shared = shared || (is_external(a) && std::binary_search(sorted_participants.begin(),
-                                                               sorted_participants.end(), a));
+      shared = shared ||
+               (std::binary_search(sorted_participants.begin(), sorted_participants.end(), a) &&
+                is_external(a));
     });
     return shared;
   }
 
   // ---- step 2
 
-  bool same_topic(Atom a, Atom b) const {
-    return a == empty_atom || b == empty_atom || a == b ||
-           folded_equals_raw(corpus_.text(a), corpus_.text(b));
+  bool same_topic(Atom a, Atom b) {
+    if (a == empty_atom || b == empty_atom || a == b) return true;
+    scratch_.clear();
+    for_each_normalized<true>(corpus_.text(b), [&](char c) { scratch_.push_back(c); });
+    return folded_equals(corpus_.text(a), scratch_);
+  }
+
+  bool is_forward(std::uint32_t m) const {
+    return strip_prefixes(corpus_.text(record(m).subject)).outermost == PrefixKind::forward;
   }
 
   void merge_by_thread_index() {
+    std::vector<std::uint32_t> indexed;
+    for (std::uint32_t m = 0; m < n_; ++m)
+      if (record(m).thread_index != empty_atom) indexed.push_back(m);
+    if (indexed.empty()) return;
     std::vector<std::uint32_t> conversation_of(n_, none);
     ConversationTable table;
     ConversationHeader header{};
-    for (const std::uint32_t m : order_) {
-      const Atom index = record(m).thread_index;
-      if (index == empty_atom) continue;
-      if (!decode_conversation_header(corpus_.text(index), header)) {
-        ++stats_.bad_thread_index;
-        continue;
-      }
-      conversation_of[m] = table.intern(header);
-    }
+    for_each_text(indexed, &MessageRecord::thread_index,
+                  [&](std::uint32_t m, std::string_view text) {
+                    if (decode_conversation_header(text, header))
+                      conversation_of[m] = table.intern(header);
+                    else
+                      ++stats_.bad_thread_index;
+                  });
+    indexed = {};
     if (table.size() == 0) return;
 
     // Members per conversation, in (date, index) order.
     std::vector<std::uint32_t> begin(table.size() + 1, 0);
-    for (std::uint32_t m = 0; m < n_; ++m)
-      if (conversation_of[m] != none) ++begin[conversation_of[m] + 1];
+    for (const std::uint32_t c : conversation_of)
+      if (c != none) ++begin[c + 1];
     std::partial_sum(begin.begin(), begin.end(), begin.begin());
     std::vector<std::uint32_t> members(begin.back());
     {
@@ -570,6 +697,7 @@ class Threader {
     }
     conversation_of = {};
 
+    std::vector<std::uint32_t> anchors;
     std::vector<std::uint32_t> forwards;
     std::vector<Atom> participants;
     for (std::size_t g = 0; g + 1 < begin.size(); ++g) {
@@ -583,25 +711,20 @@ class Threader {
           break;
         }
       }
-      std::uint32_t anchor = none;
+      anchors.clear();
       forwards.clear();
-      participants.clear();
       for (const std::uint32_t m : group) {
         if (!same_topic(record(m).thread_topic, topic)) continue;
-        if (strip_prefixes(corpus_.text(record(m).subject)).outermost == PrefixKind::forward) {
-          forwards.push_back(m);
-          continue;
-        }
-        add_external_participants(m, participants);
-        if (anchor == none)
-          anchor = m;
-        else
-          join_by_thread_index(anchor, m);
+        (is_forward(m) ? forwards : anchors).push_back(m);
       }
-      if (anchor == none || forwards.empty()) continue;
+      if (anchors.empty()) continue;
+      for (const std::uint32_t m : anchors) join_by_thread_index(anchors.front(), m);
+      if (forwards.empty()) continue;
+      participants.clear();
+      for (const std::uint32_t m : anchors) add_external_participants(m, participants);
       sort_unique(participants);
       for (const std::uint32_t m : forwards)
-        if (shares_external(m, participants)) join_by_thread_index(anchor, m);
+        if (shares_external(m, participants)) join_by_thread_index(anchors.front(), m);
     }
   }
 
@@ -612,125 +735,121 @@ class Threader {
   // ---- step 3
 
   void merge_by_subject() {
-    // Threads as they stand after steps 1 and 2, numbered by their earliest message.
-    std::vector<std::uint32_t> set_of_root(uf_size(), none);
-    std::vector<std::uint32_t> set_of(n_);
-    std::vector<std::uint32_t> first_of_set;
-    for (const std::uint32_t m : order_) {
-      std::uint32_t& set = set_of_root[uf_.find(m)];
-      if (set == none) {
-        set = static_cast<std::uint32_t>(first_of_set.size());
-        first_of_set.push_back(m);
-      }
-      set_of[m] = set;
-    }
-    set_of_root = {};
-    const auto set_count = static_cast<std::uint32_t>(first_of_set.size());
-
-    // Apparent starts with a reply prefix, in the order of their first message.
     struct Start {
-      std::uint32_t set;
+      std::uint32_t rank;
+      std::uint32_t message;
       std::uint32_t key;
     };
+    std::vector<std::uint32_t> candidates;
+    for (std::uint32_t m = 0; m < n_; ++m) {
+      const MessageRecord& r = record(m);
+      if (r.refs_count != 0 || r.in_reply_to != empty_atom || r.subject == empty_atom) continue;
+      if (uf_.least(m) == rank_[m]) candidates.push_back(m);  // the earliest of its thread
+    }
     std::vector<Start> starts;
     SubjectKeys keys;
-    for (std::uint32_t set = 0; set < set_count; ++set) {
-      const MessageRecord& first = record(first_of_set[set]);
-      if (first.refs_count != 0 || first.in_reply_to != empty_atom) continue;
-      const StrippedSubject subject = strip_prefixes(corpus_.text(first.subject));
-      if (subject.outermost == PrefixKind::none) continue;
+    for_each_text(candidates, &MessageRecord::subject, [&](std::uint32_t m, std::string_view text) {
+      const StrippedSubject subject = strip_prefixes(text);
+      if (subject.outermost == PrefixKind::none) return;
       bool empty = true;
       for_each_normalized<false>(subject.rest, [&](char) { empty = false; });
-      if (empty) continue;
-      starts.push_back({set, keys.intern(subject.rest)});
-    }
+      if (!empty) starts.push_back({rank_[m], m, keys.intern(subject.rest)});
+    });
+    candidates = {};
     if (starts.empty()) return;
+    std::sort(starts.begin(), starts.end(),
+              [](const Start& a, const Start& b) { return a.rank < b.rank; });
 
-    // Members per set.
-    std::vector<std::uint32_t> set_begin(set_count + 1, 0);
-    for (std::uint32_t m = 0; m < n_; ++m) ++set_begin[set_of[m] + 1];
-    std::partial_sum(set_begin.begin(), set_begin.end(), set_begin.begin());
-    std::vector<std::uint32_t> set_members(n_);
-    {
-      std::vector<std::uint32_t> fill(set_begin.begin(), set_begin.end() - 1);
-      for (const std::uint32_t m : order_) set_members[fill[set_of[m]]++] = m;
+    // An earlier message can only be joined through an external address it shares with a start
+    // at most a window later, so only such messages have their subject looked at: per address,
+    // the dates of the starts it takes part in.
+    struct Presence {
+      Atom address;
+      UnixSeconds date;
+    };
+    std::vector<Presence> presence;
+    for (const Start& start : starts) {
+      const UnixSeconds date = record(start.message).date;
+      for_each_address(start.message, [&](Atom a) {
+        if (is_external(a)) presence.push_back({a, date});
+      });
     }
-    const auto members_of = [&](std::uint32_t set) {
-      return std::span<const std::uint32_t>{set_members.data() + set_begin[set],
-                                            set_begin[set + 1] - set_begin[set]};
+    std::sort(presence.begin(), presence.end(), [](const Presence& a, const Presence& b) {
+      return std::pair(a.address, a.date) < std::pair(b.address, b.date);
+    });
+    std::vector<std::uint32_t> range_begin;  // per address ordinal, into presence; one extra
+    AtomTable ordinal_of(presence.size());
+    std::vector<std::uint64_t> present;  // bit per address atom
+    for (std::uint32_t i = 0; i < presence.size(); ++i) {
+      if (i > 0 && presence[i].address == presence[i - 1].address) continue;
+      const Atom a = presence[i].address;
+      ordinal_of.at(a, static_cast<std::uint32_t>(range_begin.size()));
+      range_begin.push_back(i);
+      if (a / 64 >= present.size()) present.resize(a / 64 + 1, 0);
+      present[a / 64] |= std::uint64_t{1} << (a % 64);
+    }
+    range_begin.push_back(static_cast<std::uint32_t>(presence.size()));
+    const auto shortly_before_a_start = [&](Atom a, UnixSeconds date) {
+      if (a / 64 >= present.size() || ((present[a / 64] >> (a % 64)) & 1u) == 0) return false;
+      const std::uint32_t* ordinal = ordinal_of.find(a);
+      if (ordinal == nullptr) return false;
+      const auto first = presence.begin() + range_begin[*ordinal];
+      const auto last = presence.begin() + range_begin[*ordinal + 1];
+      const auto it = std::lower_bound(first, last, date,
+                                       [](const Presence& p, UnixSeconds d) { return p.date < d; });
+      return it != last && it->date - date <= options_.subject_window_seconds;
     };
 
-    // Only sets that share an external address with some start can be joined; only their
-    // subjects are looked at.
-    std::vector<std::uint64_t> wanted_address;
-    const auto mark = [&](Atom a) {
-      if (a / 64 >= wanted_address.size()) wanted_address.resize(a / 64 + 1, 0);
-      wanted_address[a / 64] |= std::uint64_t{1} << (a % 64);
+    struct Event {
+      std::uint32_t key;
+      std::uint32_t rank;
+      std::uint32_t message;
     };
-    const auto wanted = [&](Atom a) {
-      return a / 64 < wanted_address.size() && ((wanted_address[a / 64] >> (a % 64)) & 1u);
-    };
-    for (const Start& start : starts)
-      for (const std::uint32_t m : members_of(start.set))
-        for_each_address(m, [&](Atom a) {
-          if (is_external(a)) mark(a);
-        });
-
-    // Messages with a wanted subject in a wanted set, per subject key in (date, index) order.
-    std::vector<std::uint32_t> event_key(n_, none);
-    std::vector<std::uint32_t> key_begin(keys.size() + 1, 0);
-    for (std::uint32_t set = 0; set < set_count; ++set) {
-      bool touches = false;
-      for (const std::uint32_t m : members_of(set))
-        for_each_address(m, [&](Atom a) { touches = touches || wanted(a); });
-      if (!touches) continue;
-      Atom last_subject = empty_atom;
-      std::uint32_t last_key = none;
-      for (const std::uint32_t m : members_of(set)) {
-        const Atom subject = record(m).subject;
-        if (subject != last_subject) {
-          last_subject = subject;
-          last_key = keys.find(strip_prefixes(corpus_.text(subject)).rest);
-        }
-        event_key[m] = last_key;
-        if (last_key != none) ++key_begin[last_key + 1];
+    std::vector<std::uint32_t> relevant;
+    for (std::uint32_t m = 0; m < n_; ++m) {
+      const UnixSeconds date = record(m).date;
+      bool near = false;
+      for_each_address(m, [&](Atom a) { near = near || shortly_before_a_start(a, date); });
+      if (near) relevant.push_back(m);
+    }
+    presence = {};
+    // Subject atom -> key + 1, 0 for none, per atom looked at once.
+    AtomTable key_of_subject(relevant.size());
+    std::vector<Event> events;
+    for_each_text(relevant, &MessageRecord::subject, [&](std::uint32_t m, std::string_view text) {
+      std::uint32_t& memo = key_of_subject.at(record(m).subject, none);
+      if (memo == none) {
+        const std::uint32_t key = keys.find(strip_prefixes(text).rest);
+        memo = key == none ? 0 : key + 1;
       }
-    }
-    std::partial_sum(key_begin.begin(), key_begin.end(), key_begin.begin());
-    std::vector<std::uint32_t> events(key_begin.back());
-    {
-      std::vector<std::uint32_t> fill(key_begin.begin(), key_begin.end() - 1);
-      for (const std::uint32_t m : order_)
-        if (event_key[m] != none) events[fill[event_key[m]]++] = m;
-    }
-    event_key = {};
+      if (memo != 0) events.push_back({memo - 1, rank_[m], m});
+    });
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return std::pair(a.key, a.rank) < std::pair(b.key, b.rank);
+    });
 
     std::vector<Atom> participants;
     for (const Start& start : starts) {
-      const std::uint32_t first = first_of_set[start.set];
       participants.clear();
-      for (const std::uint32_t m : members_of(start.set)) add_external_participants(m, participants);
+      add_external_participants(start.message, participants);
       if (participants.empty()) continue;
       sort_unique(participants);
-
-      const auto* key_first = events.data() + key_begin[start.key];
-      const auto* key_last = events.data() + key_begin[start.key + 1];
-      const auto* it = std::partition_point(
-          key_first, key_last, [&](std::uint32_t m) { return rank_[m] < rank_[first]; });
+      const UnixSeconds start_date = record(start.message).date;
+      const std::uint32_t start_root = uf_.find(start.message);
+      auto it =
+          std::lower_bound(events.begin(), events.end(), start, [](const Event& e, const Start& s) {
+            return std::pair(e.key, e.rank) < std::pair(s.key, s.rank);
+          });
       std::uint32_t candidates = 0;
-      std::uint32_t last_set = none;
-      while (it != key_first) {
-        const std::uint32_t m = *--it;
-        if (record(first).date - record(m).date > options_.subject_window_seconds) break;
-        const std::uint32_t set = set_of[m];
-        if (set == start.set || set == last_set) continue;
-        last_set = set;
+      while (it != events.begin()) {
+        const Event& e = *--it;
+        if (e.key != start.key) break;
+        if (start_date - record(e.message).date > options_.subject_window_seconds) break;
+        if (uf_.find(e.message) == start_root) continue;
         if (++candidates > max_subject_candidates) break;
-        bool shared = false;
-        for (const std::uint32_t other : members_of(set))
-          shared = shared || shares_external(other, participants);
-        if (!shared) continue;
-        if (uf_.unite(first, m)) ++stats_.subject_merges;
+        if (!shares_external(e.message, participants)) continue;
+        uf_.unite(start.message, e.message);
+        ++stats_.subject_merges;
         break;
       }
     }
@@ -782,8 +901,7 @@ class Threader {
 
   Atom root_id(std::uint32_t m) const {
     std::uint32_t x = m;
-    for (std::uint32_t steps = 0; tree_parent_[x] != none && steps < max_walk; ++steps)
-      x = tree_parent_[x];
+    while (tree_parent_[x] != none) x = tree_parent_[x];
     return x < n_ ? record(x).message_id : ghost_id_[x - n_];
   }
 
@@ -792,13 +910,15 @@ class Threader {
   const ThreadingOptions& options_;
   const std::uint32_t n_;
 
-  std::vector<std::uint32_t> order_;  // message indexes by (date, index)
-  std::vector<std::uint32_t> rank_;   // position of each message in order_
-  std::vector<std::uint32_t> node_of_;      // Message-ID atom -> container
-  std::vector<std::uint32_t> tree_parent_;  // container -> JWZ parent container
-  std::vector<Atom> ghost_id_;              // container - n -> its Message-ID
-  UnionFind uf_;                            // containers -> conversation
-  std::vector<std::uint8_t> external_;             // address atom -> 0 unknown, 1 own, 2 external
+  std::vector<std::uint32_t> order_;         // message indexes by (date, index)
+  std::vector<std::uint32_t> rank_;          // position of each message in order_
+  std::vector<std::uint32_t> node_of_;       // Message-ID atom -> container
+  std::vector<std::uint32_t> tree_parent_;   // container -> JWZ parent container
+  std::vector<Atom> ghost_id_;               // container - n -> its Message-ID
+  std::vector<std::uint32_t> ghost_writer_;  // container - n -> rank of who set its parent
+  UnionFind uf_;                             // containers -> conversation, earliest rank
+  std::vector<std::uint8_t> external_;       // address atom -> 0 unknown, 1 own, 2 external
+  std::string scratch_;
   ThreadingStats stats_;
 };
 

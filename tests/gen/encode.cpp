@@ -48,11 +48,16 @@ bool single_byte_charset(WordCharset c) {
 
 std::string_view charset_label(WordCharset c) {
   switch (c) {
-    case WordCharset::utf8: return "UTF-8";
-    case WordCharset::utf8_lower: return "utf-8";
-    case WordCharset::latin1: return "iso-8859-1";
-    case WordCharset::latin1_upper: return "ISO-8859-1";
-    case WordCharset::cp1252: return "Windows-1252";
+    case WordCharset::utf8:
+      return "UTF-8";
+    case WordCharset::utf8_lower:
+      return "utf-8";
+    case WordCharset::latin1:
+      return "iso-8859-1";
+    case WordCharset::latin1_upper:
+      return "ISO-8859-1";
+    case WordCharset::cp1252:
+      return "Windows-1252";
   }
   return "UTF-8";
 }
@@ -72,7 +77,8 @@ std::string transcode(std::string_view text, WordCharset charset) {
   std::string out;
   out.reserve(text.size());
   std::size_t pos = 0;
-  while (pos < text.size()) out += static_cast<char>(*to_single_byte(next_code_point(text, pos), charset));
+  while (pos < text.size())
+    out += static_cast<char>(*to_single_byte(next_code_point(text, pos), charset));
   return out;
 }
 
@@ -106,7 +112,8 @@ void encoded_words(std::string_view text, const WordStyle& style, std::vector<st
   const WordCharset charset = usable_charset(text, style.charset);
   const std::string_view label = charset_label(charset);
   const std::size_t overhead = 2 + label.size() + 3 + 2;  // =?label?Q?...?=
-  const std::size_t budget = 75 - overhead;
+  // RFC 2047 allows 75 characters per word and 76 per line; 60 leaves room for the header name.
+  const std::size_t budget = 60 - overhead;
   // Split into character-sized pieces in the target charset.
   std::vector<std::string> pieces;
   std::size_t pos = 0;
@@ -196,7 +203,8 @@ void mixed_tokens(std::string_view text, const WordStyle& style, std::vector<std
     std::size_t j = i;
     while (j + 1 < words.size() && !is_ascii(words[j + 1])) ++j;
     const std::size_t begin = static_cast<std::size_t>(words[i].data() - text.data());
-    const std::size_t end = static_cast<std::size_t>(words[j].data() - text.data()) + words[j].size();
+    const std::size_t end =
+        static_cast<std::size_t>(words[j].data() - text.data()) + words[j].size();
     encoded_words(text.substr(begin, end - begin), style, out);
     i = j + 1;
   }
@@ -259,8 +267,12 @@ void address_tokens(const MailAddress& address, std::vector<std::string>& tokens
   if (!is_ascii(address.name)) style = NameStyle::encoded;
   const std::string angle = "<" + address.email + ">";
   switch (style) {
-    case NameStyle::address_only: tokens.push_back(address.email); return;
-    case NameStyle::angle_only: tokens.push_back(angle); return;
+    case NameStyle::address_only:
+      tokens.push_back(address.email);
+      return;
+    case NameStyle::angle_only:
+      tokens.push_back(angle);
+      return;
     case NameStyle::bare:
       if (is_atom_phrase(address.name)) {
         for (std::string_view w : split_spaces(address.name)) tokens.emplace_back(w);
@@ -306,7 +318,7 @@ void address_tokens(const MailAddress& address, std::vector<std::string>& tokens
 
 void append_folded(std::string& out, std::string_view name,
                    const std::vector<std::string>& tokens) {
-  constexpr std::size_t soft_limit = 78;
+  constexpr std::size_t soft_limit = 76;
   std::size_t line_start = out.size();
   out += name;
   out += ':';

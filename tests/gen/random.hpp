@@ -3,6 +3,7 @@
 // bytes with every standard library. std::*_distribution would not.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <span>
@@ -65,6 +66,13 @@ class Rng {
       x -= weights[i];
     }
     return weights.size() - 1;
+  }
+
+  // Index drawn from running totals of weights (cumulative.back() is the total): O(log n).
+  std::size_t cumulative(std::span<const std::uint64_t> running_totals) {
+    const std::uint64_t x = below(running_totals.back());
+    return static_cast<std::size_t>(
+        std::upper_bound(running_totals.begin(), running_totals.end(), x) - running_totals.begin());
   }
 
   // n lower-case hex digits.

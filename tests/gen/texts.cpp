@@ -14,22 +14,38 @@ std::string fill(std::string_view pattern, const Details& d) {
     const std::size_t close = pattern.find('}', i);
     const std::string_view key = pattern.substr(i + 1, close - i - 1);
     i = close + 1;
-    if (key == "product") out += d.product;
-    else if (key == "quote") out += d.quote;
-    else if (key == "invoice") out += d.invoice;
-    else if (key == "order") out += d.order;
-    else if (key == "delivery") out += d.delivery;
-    else if (key == "contract") out += d.contract;
-    else if (key == "date") out += d.date;
-    else if (key == "qty") out += d.qty;
-    else if (key == "year") out += d.year;
-    else if (key == "customer") out += d.customer;
-    else if (key == "city") out += d.city;
-    else if (key == "ticket") out += d.ticket;
-    else if (key == "week") out += d.week;
-    else if (key == "month") out += d.month;
-    else if (key == "colleague") out += d.colleague;
-    else if (key == "thing") out += d.thing;
+    if (key == "product")
+      out += d.product;
+    else if (key == "quote")
+      out += d.quote;
+    else if (key == "invoice")
+      out += d.invoice;
+    else if (key == "order")
+      out += d.order;
+    else if (key == "delivery")
+      out += d.delivery;
+    else if (key == "contract")
+      out += d.contract;
+    else if (key == "date")
+      out += d.date;
+    else if (key == "qty")
+      out += d.qty;
+    else if (key == "year")
+      out += d.year;
+    else if (key == "customer")
+      out += d.customer;
+    else if (key == "city")
+      out += d.city;
+    else if (key == "ticket")
+      out += d.ticket;
+    else if (key == "week")
+      out += d.week;
+    else if (key == "month")
+      out += d.month;
+    else if (key == "colleague")
+      out += d.colleague;
+    else if (key == "thing")
+      out += d.thing;
   }
   return out;
 }
@@ -121,8 +137,7 @@ constexpr Topic topics[] = {
      "your trial is set up; the credentials follow in a separate email.",
      "Ihr Testzugang für {product} läuft in einer Woche aus. Wie sind Ihre Erfahrungen?",
      "your trial of {product} expires in one week. How has your experience been?"},
-    {"Schulung {product} am {date}", "Training session on {date}", "die Schulung",
-     "the training",
+    {"Schulung {product} am {date}", "Training session on {date}", "die Schulung", "the training",
      "für die Schulung am {date} melden wir vier Teilnehmer an. Findet sie bei Ihnen in {city} "
      "statt?",
      "we would like to register four participants for the training on {date}. Will it take "
@@ -158,9 +173,8 @@ constexpr Topic topics[] = {
      "at that quantity the unit price is EUR 41.80 net, delivered.",
      "für {qty} Stück {product} können wir Ihnen einen Sonderpreis anbieten.",
      "we can offer a special price for {qty} units of {product}."},
-    {"Termin Produktvorführung {product}", "Demo of {product} – next steps",
-     "die Vorführung", "the demo",
-     "wir würden {product} gerne vor Ort sehen. Passt Ihnen ein Termin in KW {week}?",
+    {"Termin Produktvorführung {product}", "Demo of {product} – next steps", "die Vorführung",
+     "the demo", "wir würden {product} gerne vor Ort sehen. Passt Ihnen ein Termin in KW {week}?",
      "we would like to see a demo of {product}. Would week {week} work for you?",
      "KW {week} passt gut, ich schlage Dienstag, 10 Uhr, bei Ihnen in {city} vor.",
      "week {week} works; I suggest Tuesday at 10 am at your office in {city}.",
@@ -201,8 +215,8 @@ constexpr Topic topics[] = {
      "the delivery address has been changed; the confirmation follows shortly.",
      "bitte bestätigen Sie die Lieferadresse für Auftrag {order}.",
      "please confirm the delivery address for order {order}."},
-    {"Bestellung {order} – Teillieferung", "Order {order} – partial delivery",
-     "die Teillieferung", "the partial delivery",
+    {"Bestellung {order} – Teillieferung", "Order {order} – partial delivery", "die Teillieferung",
+     "the partial delivery",
      "ist für die Bestellung {order} eine Teillieferung möglich? Die Hälfte bräuchten wir "
      "sofort.",
      "is a partial delivery possible for order {order}? We need half of it right away.",
@@ -212,32 +226,33 @@ constexpr Topic topics[] = {
      "we can deliver your order {order} in two shipments."},
     {"Muster für {product}", "Samples of {product}", "die Muster", "the samples",
      "könnten Sie uns zwei Muster von {product} zusenden?",
-     "could you send us two samples of {product}?",
-     "die Muster sind heute an Sie rausgegangen.", "the samples went out to you today.",
+     "could you send us two samples of {product}?", "die Muster sind heute an Sie rausgegangen.",
+     "the samples went out to you today.",
      "ich habe Ihnen Muster von {product} geschickt. Sind sie gut angekommen?",
      "I sent you samples of {product}. Did they arrive safely?"},
+    // Subjects without any detail: the generator's uniqueness check keeps them unambiguous.
     {"Kurze Frage", "Quick question", "meine Frage", "my question",
      "hätten Sie diese Woche kurz Zeit für ein Telefonat?",
-     "do you have a few minutes for a call this week?",
-     "gerne, passt Ihnen Donnerstag um 14 Uhr?", "sure, does Thursday at 2 pm work for you?",
-     "hätten Sie kurz Zeit für ein Telefonat?", "would you have time for a short call?", true},
+     "do you have a few minutes for a call this week?", "gerne, passt Ihnen Donnerstag um 14 Uhr?",
+     "sure, does Thursday at 2 pm work for you?", "hätten Sie kurz Zeit für ein Telefonat?",
+     "would you have time for a short call?"},
     {"Rückruf erbeten", "Call back", "meinen Rückrufwunsch", "my call-back request",
      "bitte rufen Sie mich zurück, es geht um unsere laufende Bestellung.",
      "please call me back regarding our current order.",
      "ich versuche Sie heute Nachmittag zu erreichen.", "I will try to reach you this afternoon.",
      "ich habe Sie telefonisch nicht erreicht. Wann passt es Ihnen?",
-     "I could not reach you by phone. When would suit you?", true},
+     "I could not reach you by phone. When would suit you?"},
     {"Ihre Anfrage", "Your enquiry", "die Anfrage", "the enquiry",
      "ich beziehe mich auf Ihre Anfrage von letzter Woche.",
      "I am referring to your enquiry from last week.",
      "danke für Ihre Geduld, hier die gewünschten Informationen.",
      "thanks for your patience, here is the information you asked for.",
      "zu Ihrer Anfrage sende ich Ihnen die gewünschten Unterlagen.",
-     "regarding your enquiry, please find the documents attached.", true},
+     "regarding your enquiry, please find the documents attached."},
     {"Unterlagen", "Documents", "die Unterlagen", "the documents",
      "anbei die besprochenen Unterlagen.", "attached are the documents we discussed.",
      "danke, die Unterlagen sind vollständig.", "thanks, the documents are complete.",
-     "anbei die besprochenen Unterlagen.", "attached are the documents we discussed.", true},
+     "anbei die besprochenen Unterlagen.", "attached are the documents we discussed."},
 };
 
 constexpr InternalTopic internal[] = {
@@ -246,8 +261,7 @@ constexpr InternalTopic internal[] = {
     {"Urlaubsvertretung KW {week}",
      "ich bin in KW {week} im Urlaub. Könntest du meine Kunden übernehmen?",
      "klar, schick mir eine kurze Übersicht."},
-    {"Kundenbesuch {customer} am {date}",
-     "ich fahre am {date} zu {customer}. Willst du mitkommen?",
+    {"Kundenbesuch {customer} am {date}", "ich fahre am {date} zu {customer}. Willst du mitkommen?",
      "gern, ich blocke mir den Termin."},
     {"Messe-Planung {year}", "wer von uns betreut den Messestand {year}?",
      "ich kann die ersten zwei Tage übernehmen."},
@@ -256,7 +270,8 @@ constexpr InternalTopic internal[] = {
     {"Frage zu {customer}",
      "weißt du, wer bei {customer} inzwischen für den Einkauf zuständig ist?",
      "soweit ich weiß, immer noch dieselbe Ansprechpartnerin."},
-    {"Preisliste {year} – Entwurf", "anbei der Entwurf der Preisliste {year}. Anmerkungen bis Mittwoch.",
+    {"Preisliste {year} – Entwurf",
+     "anbei der Entwurf der Preisliste {year}. Anmerkungen bis Mittwoch.",
      "sieht gut aus, zwei Kleinigkeiten habe ich markiert."},
     {"Übergabe {customer}", "ab nächstem Monat übernimmst du {customer}. Lass uns kurz sprechen.",
      "passt, Montag 9 Uhr?"},
@@ -267,16 +282,16 @@ constexpr InternalTopic internal[] = {
 };
 
 constexpr std::string_view de_products[] = {
-    "Hydraulikpumpe HP-300", "Steuerungsmodul SM-12", "Förderband FB 2000",
-    "CRM Professional",      "Wartungspaket Premium", "Sensorkit S-40",
-    "Drucklufttrockner DT-7", "Kühlaggregat KA-550",  "Schaltschrank SK-90",
-    "Messgerät Typ Ø 40",    "Edelstahlrohr 1.4301",  "Etikettendrucker ED-4",
-    "Flurförderzeug FZ-12",  "Ventilblock VB-8",      "Spülmaschine Gastro 600"};
-constexpr std::string_view en_products[] = {
-    "Controller Unit CU-12", "Conveyor Belt FB 2000", "CRM Professional",
-    "Premium Service Pack",  "Sensor Kit S-40",       "Air Dryer DT-7",
-    "Cooling Unit KA-550",   "Control Cabinet SK-90", "Label Printer ED-4",
-    "Valve Block VB-8"};
+    "Hydraulikpumpe HP-300",  "Steuerungsmodul SM-12", "Förderband FB 2000",
+    "CRM Professional",       "Wartungspaket Premium", "Sensorkit S-40",
+    "Drucklufttrockner DT-7", "Kühlaggregat KA-550",   "Schaltschrank SK-90",
+    "Messgerät Typ Ø 40",     "Edelstahlrohr 1.4301",  "Etikettendrucker ED-4",
+    "Flurförderzeug FZ-12",   "Ventilblock VB-8",      "Spülmaschine Gastro 600"};
+constexpr std::string_view en_products[] = {"Controller Unit CU-12", "Conveyor Belt FB 2000",
+                                            "CRM Professional",      "Premium Service Pack",
+                                            "Sensor Kit S-40",       "Air Dryer DT-7",
+                                            "Cooling Unit KA-550",   "Control Cabinet SK-90",
+                                            "Label Printer ED-4",    "Valve Block VB-8"};
 
 constexpr std::string_view de_customer_replies[] = {
     "danke für die schnelle Antwort. Eine Rückfrage habe ich noch zu {thing}: Ist eine "
@@ -328,21 +343,37 @@ constexpr std::string_view en_our_follow_ups[] = {
     "I wanted to follow up on {thing} – do you have any questions?",
     "a quick addition: please find the data sheet attached.",
     "are there any open questions about {thing}? Happy to help."};
-constexpr std::string_view de_headlines[] = {
-    "Neue Produkte für Ihre Fertigung", "Einladung zum Kundentag", "Preisänderungen ab Januar",
-    "Rückblick auf die Messe", "Tipps für den Jahresabschluss", "Webinar: Effizienter einkaufen",
-    "Unsere Öffnungszeiten zwischen den Jahren", "Fachartikel: Lieferketten 2027"};
-constexpr std::string_view en_headlines[] = {
-    "New products for your production", "Invitation to our customer day",
-    "Price changes from January", "Trade fair recap", "Year-end tips",
-    "Webinar: smarter purchasing", "Holiday opening hours", "Supply chains in 2027"};
+constexpr std::string_view de_headlines[] = {"Neue Produkte für Ihre Fertigung",
+                                             "Einladung zum Kundentag",
+                                             "Preisänderungen ab Januar",
+                                             "Rückblick auf die Messe",
+                                             "Tipps für den Jahresabschluss",
+                                             "Webinar: Effizienter einkaufen",
+                                             "Unsere Öffnungszeiten zwischen den Jahren",
+                                             "Fachartikel: Lieferketten 2027"};
+constexpr std::string_view en_headlines[] = {"New products for your production",
+                                             "Invitation to our customer day",
+                                             "Price changes from January",
+                                             "Trade fair recap",
+                                             "Year-end tips",
+                                             "Webinar: smarter purchasing",
+                                             "Holiday opening hours",
+                                             "Supply chains in 2027"};
 
 }  // namespace
 
-std::span<const Topic> customer_topics() { return topics; }
-std::span<const InternalTopic> internal_topics() { return internal; }
-std::span<const std::string_view> products_de() { return de_products; }
-std::span<const std::string_view> products_en() { return en_products; }
+std::span<const Topic> customer_topics() {
+  return topics;
+}
+std::span<const InternalTopic> internal_topics() {
+  return internal;
+}
+std::span<const std::string_view> products_de() {
+  return de_products;
+}
+std::span<const std::string_view> products_en() {
+  return en_products;
+}
 std::span<const std::string_view> customer_replies(bool german) {
   return german ? std::span<const std::string_view>(de_customer_replies)
                 : std::span<const std::string_view>(en_customer_replies);

@@ -21,10 +21,10 @@ struct Details {
   std::string customer;  // company (or person) name
   std::string city;
   std::string ticket;
-  std::string week;      // calendar week number
-  std::string month;     // "November"
-  std::string colleague; // first name of a colleague
-  std::string thing;     // the topic's noun phrase, filled
+  std::string week;       // calendar week number
+  std::string month;      // "November"
+  std::string colleague;  // first name of a colleague
+  std::string thing;      // the topic's noun phrase, filled
 };
 
 std::string fill(std::string_view pattern, const Details& details);
@@ -35,7 +35,6 @@ struct Topic {
   std::string_view ask_de, ask_en;        // the customer's opening
   std::string_view answer_de, answer_en;  // our first answer
   std::string_view offer_de, offer_en;    // our opening when we start the thread
-  bool generic = false;  // subject without any distinguishing detail ("Kurze Frage")
 };
 std::span<const Topic> customer_topics();
 

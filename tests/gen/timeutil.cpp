@@ -78,7 +78,7 @@ bool us_summer(UnixSeconds t, int standard_offset_minutes) {
 }
 
 constexpr std::array<std::string_view, 7> weekdays_en = {"Sun", "Mon", "Tue", "Wed",
-                                                          "Thu", "Fri", "Sat"};
+                                                         "Thu", "Fri", "Sat"};
 constexpr std::array<std::string_view, 12> months_en = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -118,34 +118,47 @@ LocalTime local_time(UnixSeconds utc, int offset_minutes) {
 
 int utc_offset_minutes(Zone zone, UnixSeconds utc) {
   switch (zone) {
-    case Zone::utc: return 0;
-    case Zone::berlin: return eu_summer(utc) ? 120 : 60;
-    case Zone::london: return eu_summer(utc) ? 60 : 0;
-    case Zone::istanbul: return 180;
-    case Zone::kolkata: return 330;
-    case Zone::new_york: return us_summer(utc, -300) ? -240 : -300;
-    case Zone::los_angeles: return us_summer(utc, -480) ? -420 : -480;
+    case Zone::utc:
+      return 0;
+    case Zone::berlin:
+      return eu_summer(utc) ? 120 : 60;
+    case Zone::london:
+      return eu_summer(utc) ? 60 : 0;
+    case Zone::istanbul:
+      return 180;
+    case Zone::kolkata:
+      return 330;
+    case Zone::new_york:
+      return us_summer(utc, -300) ? -240 : -300;
+    case Zone::los_angeles:
+      return us_summer(utc, -480) ? -420 : -480;
   }
   return 0;
 }
 
 std::string_view zone_abbreviation(Zone zone, UnixSeconds utc) {
   switch (zone) {
-    case Zone::utc: return "UTC";
-    case Zone::berlin: return eu_summer(utc) ? "CEST" : "CET";
-    case Zone::london: return eu_summer(utc) ? "BST" : "GMT";
-    case Zone::istanbul: return "+03";
-    case Zone::kolkata: return "IST";
-    case Zone::new_york: return us_summer(utc, -300) ? "EDT" : "EST";
-    case Zone::los_angeles: return us_summer(utc, -480) ? "PDT" : "PST";
+    case Zone::utc:
+      return "UTC";
+    case Zone::berlin:
+      return eu_summer(utc) ? "CEST" : "CET";
+    case Zone::london:
+      return eu_summer(utc) ? "BST" : "GMT";
+    case Zone::istanbul:
+      return "+03";
+    case Zone::kolkata:
+      return "IST";
+    case Zone::new_york:
+      return us_summer(utc, -300) ? "EDT" : "EST";
+    case Zone::los_angeles:
+      return us_summer(utc, -480) ? "PDT" : "PST";
   }
   return "UTC";
 }
 
 FormattedDate format_date(UnixSeconds utc, Zone zone, DateStyle style) {
   int offset = utc_offset_minutes(zone, utc);
-  if (style == DateStyle::utc_plus || style == DateStyle::utc_minus ||
-      style == DateStyle::gmt_name)
+  if (style == DateStyle::utc_plus || style == DateStyle::utc_minus || style == DateStyle::gmt_name)
     offset = 0;
   if (style == DateStyle::us_name && zone != Zone::new_york && zone != Zone::los_angeles)
     style = DateStyle::numeric;
@@ -177,9 +190,15 @@ FormattedDate format_date(UnixSeconds utc, Zone zone, DateStyle style) {
   }
   text += ' ';
   switch (style) {
-    case DateStyle::gmt_name: text += "GMT"; break;
-    case DateStyle::us_name: text += zone_abbreviation(zone, utc); break;
-    case DateStyle::utc_minus: text += offset_text(0, true); break;
+    case DateStyle::gmt_name:
+      text += "GMT";
+      break;
+    case DateStyle::us_name:
+      text += zone_abbreviation(zone, utc);
+      break;
+    case DateStyle::utc_minus:
+      text += offset_text(0, true);
+      break;
     case DateStyle::numeric_comment:
     case DateStyle::postfix:
       text += offset_text(offset, false);
@@ -187,7 +206,9 @@ FormattedDate format_date(UnixSeconds utc, Zone zone, DateStyle style) {
       text += zone_abbreviation(zone, utc);
       text += ')';
       break;
-    default: text += offset_text(offset, false); break;
+    default:
+      text += offset_text(offset, false);
+      break;
   }
   return {std::move(text), static_cast<std::int16_t>(offset)};
 }
@@ -195,7 +216,9 @@ FormattedDate format_date(UnixSeconds utc, Zone zone, DateStyle style) {
 std::string_view weekday_name_en(int weekday) {
   return weekdays_en[static_cast<std::size_t>(weekday)];
 }
-std::string_view month_name_en(int month) { return months_en[static_cast<std::size_t>(month - 1)]; }
+std::string_view month_name_en(int month) {
+  return months_en[static_cast<std::size_t>(month - 1)];
+}
 
 std::string_view weekday_long_de(int weekday) {
   static constexpr std::array<std::string_view, 7> names = {
@@ -229,8 +252,8 @@ UnixSeconds next_working_time(UnixSeconds t, Zone zone, int minutes_after_eight)
   if (is_working_time(t, zone)) return t;
   const int offset = utc_offset_minutes(zone, t);
   const LocalTime lt = local_time(t, offset);
-  std::int64_t days = days_from_civil(lt.year, static_cast<unsigned>(lt.month),
-                                      static_cast<unsigned>(lt.day));
+  std::int64_t days =
+      days_from_civil(lt.year, static_cast<unsigned>(lt.month), static_cast<unsigned>(lt.day));
   if (lt.hour >= 8) ++days;  // evening: next morning
   while (weekday_of_days(days) == 0 || weekday_of_days(days) == 6) ++days;
   const UnixSeconds local_morning = days * day + 8 * hour + minutes_after_eight * minute;
@@ -265,8 +288,8 @@ std::optional<UnixSeconds> parse_iso_utc(std::string_view text) {
     }
     return v;
   };
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':')
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
     return std::nullopt;
   const auto y = number(0, 4), mo = number(5, 2), d = number(8, 2), h = number(11, 2),
              mi = number(14, 2), s = number(17, 2);

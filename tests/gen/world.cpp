@@ -18,55 +18,54 @@ struct NamePool {
 };
 
 constexpr std::string_view de_female[] = {
-    "Sabine", "Petra",  "Claudia", "Katrin",   "Julia",   "Anja",    "Bärbel", "Jutta",
-    "Monika", "Sandra", "Nicole",  "Lena",     "Hannah",  "Brigitte", "Ute",   "Kerstin",
-    "Sophie", "Marie",  "Jana",    "Franziska", "Susanne", "Heike",  "Birgit", "Doris"};
+    "Sabine", "Petra",  "Claudia", "Katrin",    "Julia",   "Anja",     "Bärbel", "Jutta",
+    "Monika", "Sandra", "Nicole",  "Lena",      "Hannah",  "Brigitte", "Ute",    "Kerstin",
+    "Sophie", "Marie",  "Jana",    "Franziska", "Susanne", "Heike",    "Birgit", "Doris"};
 constexpr std::string_view de_male[] = {
-    "Hans",   "Jürgen", "Klaus",  "Stefan", "Thomas", "Michael", "Andreas", "Markus",
-    "Matthias", "Jörg", "Björn",  "Sören",  "Uwe",    "Frank",   "Tobias",  "Lukas",
-    "Jonas",  "Günter", "Dieter", "Wolfgang", "Ralf", "Florian", "Maximilian", "René"};
+    "Hans",     "Jürgen", "Klaus",  "Stefan",   "Thomas", "Michael", "Andreas",    "Markus",
+    "Matthias", "Jörg",   "Björn",  "Sören",    "Uwe",    "Frank",   "Tobias",     "Lukas",
+    "Jonas",    "Günter", "Dieter", "Wolfgang", "Ralf",   "Florian", "Maximilian", "René"};
 constexpr std::string_view de_last[] = {
-    "Müller",  "Schmidt",  "Schneider", "Fischer",  "Weber",    "Meyer",   "Wagner",
-    "Becker",  "Schulz",   "Hoffmann",  "Schäfer",  "Koch",     "Bauer",   "Richter",
-    "Klein",   "Wolf",     "Schröder",  "Neumann",  "Schwarz",  "Zimmermann", "Braun",
-    "Krüger",  "Hofmann",  "Hartmann",  "Lange",    "Schmitt",  "Werner",  "Krause",
-    "Meier",   "Lehmann",  "Köhler",    "Groß",     "Weiß",     "Jäger",   "Böhm",
-    "Strauß",  "Fuß",      "Maier",     "Huber",    "Kühn",     "Vogt",    "Brandt",
-    "Haas",    "Schuster", "Pfeiffer",  "Seidel",   "Engel",    "Hölzl",   "Kißling",
+    "Müller",    "Schmidt",  "Schneider", "Fischer", "Weber",   "Meyer",      "Wagner",
+    "Becker",    "Schulz",   "Hoffmann",  "Schäfer", "Koch",    "Bauer",      "Richter",
+    "Klein",     "Wolf",     "Schröder",  "Neumann", "Schwarz", "Zimmermann", "Braun",
+    "Krüger",    "Hofmann",  "Hartmann",  "Lange",   "Schmitt", "Werner",     "Krause",
+    "Meier",     "Lehmann",  "Köhler",    "Groß",    "Weiß",    "Jäger",      "Böhm",
+    "Strauß",    "Fuß",      "Maier",     "Huber",   "Kühn",    "Vogt",       "Brandt",
+    "Haas",      "Schuster", "Pfeiffer",  "Seidel",  "Engel",   "Hölzl",      "Kißling",
     "von Bülow", "Öztürk"};
-constexpr std::string_view tr_female[] = {"Ayşe", "Özlem", "Elif", "Gülşen", "Zeynep",
+constexpr std::string_view tr_female[] = {"Ayşe",  "Özlem", "Elif",  "Gülşen", "Zeynep",
                                           "Emine", "Büşra", "Derya", "Selin"};
-constexpr std::string_view tr_male[] = {"Mehmet", "Emre", "Hakan", "Murat", "Çağlar",
-                                        "Yusuf", "Oğuz", "Burak", "Serkan", "İsmail"};
-constexpr std::string_view tr_last[] = {"Yılmaz", "Kaya",  "Demir", "Şahin", "Çelik", "Öztürk",
-                                        "Aydın",  "Arslan", "Doğan", "Koç",  "Güneş", "Kılıç"};
+constexpr std::string_view tr_male[] = {"Mehmet", "Emre", "Hakan", "Murat",  "Çağlar",
+                                        "Yusuf",  "Oğuz", "Burak", "Serkan", "İsmail"};
+constexpr std::string_view tr_last[] = {"Yılmaz", "Kaya",   "Demir", "Şahin", "Çelik", "Öztürk",
+                                        "Aydın",  "Arslan", "Doğan", "Koç",   "Güneş", "Kılıç"};
 constexpr std::string_view nordic_female[] = {"Mette", "Ingrid", "Astrid", "Sigrid", "Åsa",
                                               "Karin", "Freja",  "Linnéa", "Solveig"};
-constexpr std::string_view nordic_male[] = {"Søren", "Lars", "Bjørn", "Nils", "Jens",
+constexpr std::string_view nordic_male[] = {"Søren",  "Lars",   "Bjørn", "Nils",  "Jens",
                                             "Mikkel", "Anders", "Håkan", "Øyvind"};
-constexpr std::string_view nordic_last[] = {"Jensen", "Nielsen", "Hansen", "Pedersen",
-                                            "Andersen", "Larsen", "Sørensen", "Østergaard",
-                                            "Lindqvist", "Åberg", "Berg", "Mørch", "Ødegård"};
-constexpr std::string_view en_female[] = {"Sarah", "Emily", "Laura", "Rebecca", "Jessica",
+constexpr std::string_view nordic_last[] = {
+    "Jensen",     "Nielsen",   "Hansen", "Pedersen", "Andersen", "Larsen", "Sørensen",
+    "Østergaard", "Lindqvist", "Åberg",  "Berg",     "Mørch",    "Ødegård"};
+constexpr std::string_view en_female[] = {"Sarah",  "Emily",     "Laura",  "Rebecca", "Jessica",
                                           "Hannah", "Charlotte", "Olivia", "Megan"};
-constexpr std::string_view en_male[] = {"John", "Michael", "James", "David", "Chris",
-                                        "Daniel", "Robert", "William", "Andrew"};
-constexpr std::string_view en_last[] = {"Smith", "Johnson", "Brown", "Taylor", "Wilson",
-                                        "Evans", "O'Brien", "Walker", "Thompson", "Clarke",
-                                        "Hughes", "McAllister"};
-constexpr std::string_view fr_female[] = {"Hélène", "Céline", "Amélie", "Chloé", "Élodie",
-                                          "Margaux"};
-constexpr std::string_view fr_male[] = {"François", "René", "Jérôme", "Stéphane", "Luc",
-                                        "Benoît"};
-constexpr std::string_view fr_last[] = {"Dubois", "Lefèvre", "Moreau", "Girard", "Lemaître",
-                                        "Fontaine", "Garçon"};
+constexpr std::string_view en_male[] = {"John",   "Michael", "James",   "David", "Chris",
+                                        "Daniel", "Robert",  "William", "Andrew"};
+constexpr std::string_view en_last[] = {"Smith",    "Johnson", "Brown",   "Taylor",
+                                        "Wilson",   "Evans",   "O'Brien", "Walker",
+                                        "Thompson", "Clarke",  "Hughes",  "McAllister"};
+constexpr std::string_view fr_female[] = {"Hélène", "Céline", "Amélie",
+                                          "Chloé",  "Élodie", "Margaux"};
+constexpr std::string_view fr_male[] = {"François", "René", "Jérôme", "Stéphane", "Luc", "Benoît"};
+constexpr std::string_view fr_last[] = {"Dubois",   "Lefèvre",  "Moreau", "Girard",
+                                        "Lemaître", "Fontaine", "Garçon"};
 constexpr std::string_view in_female[] = {"Priya", "Ananya", "Deepika", "Kavya"};
 constexpr std::string_view in_male[] = {"Rahul", "Vikram", "Arjun", "Sanjay"};
 constexpr std::string_view in_last[] = {"Sharma", "Verma", "Iyer", "Nair", "Reddy", "Gupta"};
 constexpr std::string_view nl_female[] = {"Sanne", "Femke", "Anouk", "Lieke"};
 constexpr std::string_view nl_male[] = {"Pieter", "Jan", "Bram", "Joost"};
-constexpr std::string_view nl_last[] = {"de Vries", "Bakker", "van Dijk", "Visser", "Jansen",
-                                        "de Jong"};
+constexpr std::string_view nl_last[] = {"de Vries", "Bakker", "van Dijk",
+                                        "Visser",   "Jansen", "de Jong"};
 
 const NamePool german{de_female, de_male, de_last};
 const NamePool turkish{tr_female, tr_male, tr_last};
@@ -77,71 +76,71 @@ const NamePool indian{in_female, in_male, in_last};
 const NamePool dutch{nl_female, nl_male, nl_last};
 
 constexpr std::string_view de_industries[] = {
-    "Maschinenbau", "Logistik",       "Elektrotechnik", "Metallbau",     "Haustechnik",
-    "Holzbau",      "Kunststofftechnik", "Medizintechnik", "Verpackungen", "Anlagenbau",
-    "Feinmechanik", "Fördertechnik",  "Systemhaus",     "Gebäudeservice", "Lebensmittel"};
-constexpr std::string_view de_trades[] = {"Bäckerei",  "Autohaus",  "Spedition", "Schreinerei",
-                                          "Druckerei", "Brauerei",  "Gärtnerei", "Elektro",
+    "Maschinenbau", "Logistik",          "Elektrotechnik", "Metallbau",      "Haustechnik",
+    "Holzbau",      "Kunststofftechnik", "Medizintechnik", "Verpackungen",   "Anlagenbau",
+    "Feinmechanik", "Fördertechnik",     "Systemhaus",     "Gebäudeservice", "Lebensmittel"};
+constexpr std::string_view de_trades[] = {"Bäckerei",  "Autohaus", "Spedition", "Schreinerei",
+                                          "Druckerei", "Brauerei", "Gärtnerei", "Elektro",
                                           "Sanitär",   "Zimmerei"};
 constexpr std::string_view de_regions[] = {
-    "Nordlicht", "Südwind",     "Alpen",   "Rheintal", "Elbtal",     "Isar",   "Donau",
-    "Spree",     "Weser",       "Main",    "Bodensee", "Harz",       "Taunus", "Allgäu",
+    "Nordlicht", "Südwind",     "Alpen",   "Rheintal",    "Elbtal",    "Isar",   "Donau",
+    "Spree",     "Weser",       "Main",    "Bodensee",    "Harz",      "Taunus", "Allgäu",
     "Ostsee",    "Schwarzwald", "Franken", "Münsterland", "Sauerland", "Eifel"};
 constexpr std::string_view de_suffixes[] = {"werk", "tec", "tronic", "plan", "bau", "data"};
 constexpr std::string_view de_cities[] = {
-    "München", "Nürnberg", "Augsburg", "Regensburg", "Würzburg", "Stuttgart", "Köln",
-    "Düsseldorf", "Hamburg", "Bremen", "Hannover", "Leipzig", "Dresden", "Frankfurt am Main",
-    "Mannheim", "Freiburg", "Ulm", "Passau", "Ingolstadt", "Erlangen", "Münster", "Kiel",
-    "Lübeck", "Rosenheim"};
+    "München",    "Nürnberg",          "Augsburg", "Regensburg", "Würzburg", "Stuttgart",
+    "Köln",       "Düsseldorf",        "Hamburg",  "Bremen",     "Hannover", "Leipzig",
+    "Dresden",    "Frankfurt am Main", "Mannheim", "Freiburg",   "Ulm",      "Passau",
+    "Ingolstadt", "Erlangen",          "Münster",  "Kiel",       "Lübeck",   "Rosenheim"};
 constexpr std::string_view at_cities[] = {"Wien", "Graz", "Linz", "Salzburg", "Innsbruck"};
 constexpr std::string_view ch_cities[] = {"Zürich", "Basel", "Bern", "St. Gallen", "Luzern"};
-constexpr std::string_view dk_words[] = {"Nordlys", "Havblik", "Fjordtek", "Skovgaard",
-                                         "Søndergaard", "Østhavn", "Bølge", "Kyst"};
+constexpr std::string_view dk_words[] = {"Nordlys",     "Havblik", "Fjordtek", "Skovgaard",
+                                         "Søndergaard", "Østhavn", "Bølge",    "Kyst"};
 constexpr std::string_view dk_cities[] = {"København", "Aarhus", "Odense", "Aalborg"};
-constexpr std::string_view se_words[] = {"Fjällvind", "Skärgård", "Norrsken", "Åkerström",
-                                         "Lindgren", "Solvik"};
+constexpr std::string_view se_words[] = {"Fjällvind", "Skärgård", "Norrsken",
+                                         "Åkerström", "Lindgren", "Solvik"};
 constexpr std::string_view se_cities[] = {"Stockholm", "Göteborg", "Malmö", "Uppsala"};
 constexpr std::string_view no_words[] = {"Fjordkraft", "Nordkyst", "Bjørkvik", "Havøy",
                                          "Tindeteknikk"};
 constexpr std::string_view no_cities[] = {"Oslo", "Bergen", "Trondheim", "Stavanger"};
-constexpr std::string_view uk_words[] = {"Thames", "Pennine", "Northgate", "Riverside",
-                                         "Kingsway", "Highland", "Redbrick", "Harbourside"};
-constexpr std::string_view uk_cities[] = {"London", "Manchester", "Leeds", "Bristol",
-                                          "Birmingham", "Glasgow"};
-constexpr std::string_view us_words[] = {"Summit", "Lakeside", "Bluewater", "Ironbridge",
-                                         "Granite", "Prairie", "Evergreen", "Keystone"};
+constexpr std::string_view uk_words[] = {"Thames",   "Pennine",  "Northgate", "Riverside",
+                                         "Kingsway", "Highland", "Redbrick",  "Harbourside"};
+constexpr std::string_view uk_cities[] = {"London",  "Manchester", "Leeds",
+                                          "Bristol", "Birmingham", "Glasgow"};
+constexpr std::string_view us_words[] = {"Summit",  "Lakeside", "Bluewater", "Ironbridge",
+                                         "Granite", "Prairie",  "Evergreen", "Keystone"};
 constexpr std::string_view us_east_cities[] = {"New York", "Boston", "Atlanta", "Philadelphia"};
 constexpr std::string_view us_west_cities[] = {"Seattle", "San Jose", "Portland"};
 constexpr std::string_view in_words[] = {"Sunrise", "Lotus", "Ganga", "Everest", "Vistara"};
 constexpr std::string_view in_cities[] = {"Bengaluru", "Pune", "Chennai", "Hyderabad"};
-constexpr std::string_view tr_words[] = {"Anadolu", "Boğaziçi", "Ege", "Marmara", "Kuzey",
-                                         "Yıldız"};
+constexpr std::string_view tr_words[] = {"Anadolu", "Boğaziçi", "Ege",
+                                         "Marmara", "Kuzey",    "Yıldız"};
 constexpr std::string_view tr_cities[] = {"İstanbul", "İzmir", "Bursa", "Ankara"};
 constexpr std::string_view fr_cities[] = {"Lyon", "Paris", "Strasbourg", "Lille"};
 constexpr std::string_view nl_words[] = {"Polder", "Zeeland", "Noordzee", "Tulp", "Dijkstra"};
 constexpr std::string_view nl_cities[] = {"Amsterdam", "Rotterdam", "Utrecht", "Eindhoven"};
 
-constexpr std::string_view de_titles[] = {
-    "Einkauf", "Leitung Einkauf", "Technischer Einkauf", "Geschäftsführung", "Projektleitung",
-    "Disposition", "Buchhaltung", "IT-Leitung", "Assistenz der Geschäftsführung", "Vertrieb Innendienst"};
-constexpr std::string_view en_titles[] = {"Procurement", "Purchasing Manager",
-                                          "Head of Operations", "Project Manager",
-                                          "Accounts Payable", "IT Manager", "Office Manager"};
+constexpr std::string_view de_titles[] = {"Einkauf",
+                                          "Leitung Einkauf",
+                                          "Technischer Einkauf",
+                                          "Geschäftsführung",
+                                          "Projektleitung",
+                                          "Disposition",
+                                          "Buchhaltung",
+                                          "IT-Leitung",
+                                          "Assistenz der Geschäftsführung",
+                                          "Vertrieb Innendienst"};
+constexpr std::string_view en_titles[] = {
+    "Procurement",      "Purchasing Manager", "Head of Operations", "Project Manager",
+    "Accounts Payable", "IT Manager",         "Office Manager"};
 
-constexpr std::string_view freemail_domains[] = {"gmx.de", "web.de", "gmail.com", "t-online.de",
-                                                 "outlook.com", "gmx.net"};
+constexpr std::string_view freemail_domains[] = {"gmx.de",      "web.de",      "gmail.com",
+                                                 "t-online.de", "outlook.com", "gmx.net"};
 
 constexpr std::string_view customer_tags[] = {"[ext]", "[EXT]", "[EXTERNAL]", "[Extern]"};
 
 enum class Country : std::uint8_t { de, at, ch, dk, se, no, uk, us, in, tr, fr, nl, freemail };
 constexpr std::array<std::uint32_t, 13> country_weights = {55, 6, 5, 4, 3, 2, 6, 5, 2, 3, 2, 2, 10};
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
 
 // Slug for a domain label: "Bäckerei Schäfer" -> "baeckerei-schaefer".
 std::string domain_slug(std::string_view text) {
@@ -173,34 +172,49 @@ WordStyle words_for(MailClient client, Rng& rng) {
     case MailClient::outlook_online: {
       const std::uint32_t weights[] = {50, 30, 20};
       switch (rng.weighted(weights)) {
-        case 0: return {WordCharset::utf8_lower, 'B', true};
-        case 1: return {WordCharset::latin1, 'Q', true};
-        default: return {WordCharset::cp1252, 'Q', true};
+        case 0:
+          return {WordCharset::utf8_lower, 'B', true};
+        case 1:
+          return {WordCharset::latin1, 'Q', true};
+        default:
+          return {WordCharset::cp1252, 'Q', true};
       }
     }
-    case MailClient::thunderbird: return {WordCharset::utf8, 'Q', true};
+    case MailClient::thunderbird:
+      return {WordCharset::utf8, 'Q', true};
     case MailClient::apple_mail:
-    case MailClient::iphone_mail: return {WordCharset::utf8_lower, 'Q', false};
-    case MailClient::gmail: return {WordCharset::utf8, 'B', true};
-    case MailClient::gmx_webmail: return {WordCharset::utf8, 'Q', false};
-    case MailClient::tonline_webmail: return {WordCharset::latin1_upper, 'Q', true};
-    case MailClient::roundcube: return {WordCharset::utf8, 'Q', true};
-    case MailClient::lotus_notes: return {WordCharset::latin1_upper, 'Q', false};
+    case MailClient::iphone_mail:
+      return {WordCharset::utf8_lower, 'Q', false};
+    case MailClient::gmail:
+      return {WordCharset::utf8, 'B', true};
+    case MailClient::gmx_webmail:
+      return {WordCharset::utf8, 'Q', false};
+    case MailClient::tonline_webmail:
+      return {WordCharset::latin1_upper, 'Q', true};
+    case MailClient::roundcube:
+      return {WordCharset::utf8, 'Q', true};
+    case MailClient::lotus_notes:
+      return {WordCharset::latin1_upper, 'Q', false};
     case MailClient::broken_truncating:
-    case MailClient::broken_bare: return {WordCharset::utf8, 'B', true};
-    default: return {WordCharset::utf8, 'Q', true};
+    case MailClient::broken_bare:
+      return {WordCharset::utf8, 'B', true};
+    default:
+      return {WordCharset::utf8, 'Q', true};
   }
 }
 
 NameStyle own_style_for(MailClient client, Rng& rng) {
   switch (client) {
     case MailClient::outlook:
-    case MailClient::outlook_online: return rng.chance(700) ? NameStyle::quoted : NameStyle::bare;
+    case MailClient::outlook_online:
+      return rng.chance(700) ? NameStyle::quoted : NameStyle::bare;
     case MailClient::broken_bare:
     case MailClient::broken_truncating:
       return rng.chance(300) ? NameStyle::address_only : NameStyle::bare;
-    case MailClient::lotus_notes: return NameStyle::quoted;
-    default: return rng.chance(150) ? NameStyle::quoted : NameStyle::bare;
+    case MailClient::lotus_notes:
+      return NameStyle::quoted;
+    default:
+      return rng.chance(150) ? NameStyle::quoted : NameStyle::bare;
   }
 }
 
@@ -212,22 +226,33 @@ const NamePool& pool_for(Country country, Rng& rng) {
     case Country::freemail: {
       const std::uint32_t weights[] = {78, 12, 4, 3, 3};
       switch (rng.weighted(weights)) {
-        case 0: return german;
-        case 1: return turkish;
-        case 2: return nordic;
-        case 3: return english;
-        default: return french;
+        case 0:
+          return german;
+        case 1:
+          return turkish;
+        case 2:
+          return nordic;
+        case 3:
+          return english;
+        default:
+          return french;
       }
     }
     case Country::dk:
     case Country::se:
-    case Country::no: return nordic;
+    case Country::no:
+      return nordic;
     case Country::uk:
-    case Country::us: return rng.chance(150) ? indian : english;
-    case Country::in: return indian;
-    case Country::tr: return turkish;
-    case Country::fr: return french;
-    case Country::nl: return dutch;
+    case Country::us:
+      return rng.chance(150) ? indian : english;
+    case Country::in:
+      return indian;
+    case Country::tr:
+      return turkish;
+    case Country::fr:
+      return french;
+    case Country::nl:
+      return dutch;
   }
   return german;
 }
@@ -235,59 +260,94 @@ const NamePool& pool_for(Country country, Rng& rng) {
 Lang ui_for(Country country) {
   switch (country) {
     case Country::dk:
-    case Country::no: return Lang::da;
-    case Country::se: return Lang::sv;
-    case Country::nl: return Lang::nl;
-    case Country::fr: return Lang::fr;
+    case Country::no:
+      return Lang::da;
+    case Country::se:
+      return Lang::sv;
+    case Country::nl:
+      return Lang::nl;
+    case Country::fr:
+      return Lang::fr;
     case Country::uk:
     case Country::us:
     case Country::in:
-    case Country::tr: return Lang::en;
-    default: return Lang::de;
+    case Country::tr:
+      return Lang::en;
+    default:
+      return Lang::de;
   }
 }
 
 Zone zone_for(Country country) {
   switch (country) {
-    case Country::uk: return Zone::london;
-    case Country::us: return Zone::new_york;
-    case Country::in: return Zone::kolkata;
-    case Country::tr: return Zone::istanbul;
-    default: return Zone::berlin;
+    case Country::uk:
+      return Zone::london;
+    case Country::us:
+      return Zone::new_york;
+    case Country::in:
+      return Zone::kolkata;
+    case Country::tr:
+      return Zone::istanbul;
+    default:
+      return Zone::berlin;
   }
 }
 
 std::string_view tld_for(Country country) {
   switch (country) {
-    case Country::at: return ".at";
-    case Country::ch: return ".ch";
-    case Country::dk: return ".dk";
-    case Country::se: return ".se";
-    case Country::no: return ".no";
-    case Country::uk: return ".co.uk";
-    case Country::us: return ".com";
-    case Country::in: return ".in";
-    case Country::tr: return ".com.tr";
-    case Country::fr: return ".fr";
-    case Country::nl: return ".nl";
-    default: return ".de";
+    case Country::at:
+      return ".at";
+    case Country::ch:
+      return ".ch";
+    case Country::dk:
+      return ".dk";
+    case Country::se:
+      return ".se";
+    case Country::no:
+      return ".no";
+    case Country::uk:
+      return ".co.uk";
+    case Country::us:
+      return ".com";
+    case Country::in:
+      return ".in";
+    case Country::tr:
+      return ".com.tr";
+    case Country::fr:
+      return ".fr";
+    case Country::nl:
+      return ".nl";
+    default:
+      return ".de";
   }
 }
 
 std::string phone_for(Country country) {
   switch (country) {
-    case Country::at: return "+43 ";
-    case Country::ch: return "+41 ";
-    case Country::dk: return "+45 ";
-    case Country::se: return "+46 ";
-    case Country::no: return "+47 ";
-    case Country::uk: return "+44 ";
-    case Country::us: return "+1 ";
-    case Country::in: return "+91 ";
-    case Country::tr: return "+90 ";
-    case Country::fr: return "+33 ";
-    case Country::nl: return "+31 ";
-    default: return "+49 ";
+    case Country::at:
+      return "+43 ";
+    case Country::ch:
+      return "+41 ";
+    case Country::dk:
+      return "+45 ";
+    case Country::se:
+      return "+46 ";
+    case Country::no:
+      return "+47 ";
+    case Country::uk:
+      return "+44 ";
+    case Country::us:
+      return "+1 ";
+    case Country::in:
+      return "+91 ";
+    case Country::tr:
+      return "+90 ";
+    case Country::fr:
+      return "+33 ";
+    case Country::nl:
+      return "+31 ";
+    default:
+      return "+49 ";
   }
 }
 
@@ -444,7 +504,8 @@ CompanyName foreign_company(Country country, Rng& rng) {
       out.slug = domain_slug(word) + "techniek";
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -453,22 +514,34 @@ MailClient client_for_company(bool exchange, bool online, Rng& rng) {
   if (exchange) {
     const std::uint32_t weights[] = {84, 9, 3, 4};
     switch (rng.weighted(weights)) {
-      case 0: return online ? MailClient::outlook_online : MailClient::outlook;
-      case 1: return MailClient::iphone_mail;
-      case 2: return MailClient::broken_truncating;
-      default: return MailClient::broken_bare;
+      case 0:
+        return online ? MailClient::outlook_online : MailClient::outlook;
+      case 1:
+        return MailClient::iphone_mail;
+      case 2:
+        return MailClient::broken_truncating;
+      default:
+        return MailClient::broken_bare;
     }
   }
   const std::uint32_t weights[] = {30, 22, 8, 18, 8, 7, 4, 3};
   switch (rng.weighted(weights)) {
-    case 0: return MailClient::thunderbird;
-    case 1: return MailClient::apple_mail;
-    case 2: return MailClient::iphone_mail;
-    case 3: return MailClient::gmail;  // Google Workspace
-    case 4: return MailClient::roundcube;
-    case 5: return MailClient::lotus_notes;
-    case 6: return MailClient::broken_truncating;
-    default: return MailClient::broken_bare;
+    case 0:
+      return MailClient::thunderbird;
+    case 1:
+      return MailClient::apple_mail;
+    case 2:
+      return MailClient::iphone_mail;
+    case 3:
+      return MailClient::gmail;  // Google Workspace
+    case 4:
+      return MailClient::roundcube;
+    case 5:
+      return MailClient::lotus_notes;
+    case 6:
+      return MailClient::broken_truncating;
+    default:
+      return MailClient::broken_bare;
   }
 }
 
@@ -484,10 +557,10 @@ MailClient client_for_freemail(std::string_view domain, Rng& rng) {
 }
 
 std::string exchange_host(Rng& rng) {
-  static constexpr std::string_view prefixes[] = {"DB7PR03MB", "AM0PR07MB", "FR2P281MB",
-                                                  "BE1P281MB", "VI1PR04MB", "PAXPR08MB",
-                                                  "DU2PR04MB"};
-  return std::string(rng.pick(prefixes)) + rng.digits(4);
+  static constexpr std::string_view prefixes[] = {
+      "DB7PR03MB", "AM0PR07MB", "FR2P281MB", "BE1P281MB", "VI1PR04MB", "PAXPR08MB", "DU2PR04MB"};
+  std::string host(rng.pick(prefixes));
+  return host + rng.digits(4);
 }
 
 Person make_person(const NamePool& pool, Rng& rng) {
@@ -562,7 +635,8 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
     std::string_view title;
   };
   static constexpr ColleagueSpec colleague_specs[] = {
-      {"Jürgen", "Weiß", "juergen.weiss@example.com", MailClient::outlook, false, "Vertriebsleitung"},
+      {"Jürgen", "Weiß", "juergen.weiss@example.com", MailClient::outlook, false,
+       "Vertriebsleitung"},
       {"Özlem", "Şahin", "oezlem.sahin@example.com", MailClient::thunderbird, true,
        "Vertrieb Innendienst"},
       {"Thomas", "Becker", "thomas.becker@example.com", MailClient::outlook, false,
@@ -571,8 +645,7 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
        "Kundenservice"},
       {"Mehmet", "Yılmaz", "mehmet.yilmaz@example.com", MailClient::thunderbird, false,
        "Auftragsabwicklung"},
-      {"Chloé", "Lefèvre", "chloe.lefevre@example.com", MailClient::apple_mail, true,
-       "Marketing"},
+      {"Chloé", "Lefèvre", "chloe.lefevre@example.com", MailClient::apple_mail, true, "Marketing"},
       {"Björn", "Schäfer", "bjoern.schaefer@example.com", MailClient::outlook, false,
        "Buchhaltung"},
   };
@@ -619,11 +692,21 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
       const std::string first = local_slug(p.first), last = local_slug(p.last);
       std::string local;
       switch (rng.below(5)) {
-        case 0: local = first + "." + last; break;
-        case 1: local = first.substr(0, 1) + last + std::to_string(rng.between(60, 99)); break;
-        case 2: local = last + "." + first; break;
-        case 3: local = first + "." + last + std::to_string(rng.between(1965, 2001)); break;
-        default: local = first + "_" + last; break;
+        case 0:
+          local = first + "." + last;
+          break;
+        case 1:
+          local = first.substr(0, 1) + last + std::to_string(rng.between(60, 99));
+          break;
+        case 2:
+          local = last + "." + first;
+          break;
+        case 3:
+          local = first + "." + last + std::to_string(rng.between(1965, 2001));
+          break;
+        default:
+          local = first + "_" + last;
+          break;
       }
       while (!freemail_addresses.insert(local + "@" + c.domain).second)
         local += std::to_string(rng.below(10));
@@ -642,24 +725,39 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
       continue;
     }
     CompanyName cn;
-    switch (country) {
-      case Country::de: cn = german_company(rng, de_cities, "GmbH"); break;
-      case Country::at: cn = german_company(rng, at_cities, "GmbH"); break;
-      case Country::ch: cn = german_company(rng, ch_cities, "AG"); break;
-      default: cn = foreign_company(country, rng); break;
+    std::string domain;
+    const std::string tld(tld_for(country));
+    c.zone = zone_for(country);
+    for (int attempt = 0; attempt < 6; ++attempt) {
+      switch (country) {
+        case Country::de:
+          cn = german_company(rng, de_cities, "GmbH");
+          break;
+        case Country::at:
+          cn = german_company(rng, at_cities, "GmbH");
+          break;
+        case Country::ch:
+          cn = german_company(rng, ch_cities, "AG");
+          break;
+        default:
+          cn = foreign_company(country, rng);
+          break;
+      }
+      if (cn.city.empty()) {
+        c.zone = rng.chance(700) ? Zone::new_york : Zone::los_angeles;
+        cn.city = std::string(c.zone == Zone::new_york ? rng.pick(us_east_cities)
+                                                       : rng.pick(us_west_cities));
+      }
+      domain = cn.slug + tld;
+      if (!domains.count(domain)) break;
     }
-    if (cn.city.empty()) {
-      c.zone = rng.chance(700) ? Zone::new_york : Zone::los_angeles;
-      cn.city = std::string(c.zone == Zone::new_york ? rng.pick(us_east_cities)
-                                                     : rng.pick(us_west_cities));
-    } else {
-      c.zone = zone_for(country);
-    }
+    // Namesakes exist ("Müller GmbH" in Augsburg and in Kiel); their domains name the city.
+    if (domains.count(domain)) domain = cn.slug + "-" + domain_slug(cn.city) + tld;
+    for (int n = 2; domains.count(domain); ++n)
+      domain = cn.slug + "-" + domain_slug(cn.city) + std::to_string(n) + tld;
+    domains.insert(domain);
     c.name = cn.name;
     c.city = cn.city;
-    std::string domain = cn.slug + std::string(tld_for(country));
-    for (int n = 2; !domains.insert(domain).second; ++n)
-      domain = cn.slug + std::to_string(n) + std::string(tld_for(country));
     c.domain = domain;
     c.lang = (country == Country::de || country == Country::at || country == Country::ch)
                  ? Lang::de
@@ -682,11 +780,21 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
       const std::string first = local_slug(p.first), last = local_slug(p.last);
       std::string local;
       switch (pattern) {
-        case 0: local = first + "." + last; break;
-        case 1: local = first.substr(0, 1) + "." + last; break;
-        case 2: local = last; break;
-        case 3: local = first.substr(0, 1) + last; break;
-        default: local = first + "." + last; break;
+        case 0:
+          local = first + "." + last;
+          break;
+        case 1:
+          local = first.substr(0, 1) + "." + last;
+          break;
+        case 2:
+          local = last;
+          break;
+        case 3:
+          local = first.substr(0, 1) + last;
+          break;
+        default:
+          local = first + "." + last;
+          break;
       }
       for (int n = 2; !locals.insert(local).second; ++n) local = local + std::to_string(n);
       p.email = local + "@" + c.domain;
@@ -726,7 +834,8 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
     Company& c = w.companies[i];
     const auto base = static_cast<std::uint32_t>(120 / (1 + i / 6) + 2);
     c.weight = c.freemail ? std::max<std::uint32_t>(1, base / 4) : base;
-    w.company_weights.push_back(c.weight);
+    w.company_weights.push_back((w.company_weights.empty() ? 0 : w.company_weights.back()) +
+                                c.weight);
   }
 
   w.notifiers = {
@@ -745,9 +854,37 @@ World build_world(std::uint64_t seed, std::size_t company_count) {
        "Logistik Heute Newsletter", true},
       {"Wirtschaftskammer Süd", "newsletter@wk-sued.de", "wk-sued.de", "Kammer-Info", true},
       {"SaaS Weekly", "hello@saasweekly.io", "saasweekly.io", "SaaS Weekly", false},
-      {"Fachmesse Nürnberg", "news@fachmesse-nuernberg.de", "fachmesse-nuernberg.de",
-       "Messe-News", true},
+      {"Fachmesse Nürnberg", "news@fachmesse-nuernberg.de", "fachmesse-nuernberg.de", "Messe-News",
+       true},
   };
+  // Bigger worlds read more trade press.
+  std::set<std::string> newsletter_domains;
+  for (const auto& n : w.newsletters) newsletter_domains.insert(n.list_host);
+  for (std::size_t i = 0; i < company_count / 50; ++i) {
+    const std::string_view industry = rng.pick(de_industries);
+    const std::string_view region = rng.pick(de_regions);
+    NewsletterSender n;
+    n.german = true;
+    switch (rng.below(3)) {
+      case 0:
+        n.title = "Fachmagazin " + std::string(industry);
+        break;
+      case 1:
+        n.title = std::string(region) + " Wirtschaft aktuell";
+        break;
+      default:
+        n.title = std::string(industry) + "-Report " + std::string(region);
+        break;
+    }
+    n.display = n.title;
+    std::string host = domain_slug(n.title) + ".de";
+    for (int k = 2; newsletter_domains.count(host); ++k)
+      host = domain_slug(n.title) + std::to_string(k) + ".de";
+    newsletter_domains.insert(host);
+    n.list_host = "news." + host;
+    n.email = "newsletter@news." + host;
+    w.newsletters.push_back(std::move(n));
+  }
   return w;
 }
 

@@ -44,7 +44,7 @@ struct Company {
   std::vector<Person> contacts;
   std::string inbound_tag;  // their gateway's subject tag for mail from outside, e.g. "[ext]"
   bool exchange_online = false;
-  std::string exchange_host;  // e.g. "DB7PR03MB4747" (Outlook Message-IDs)
+  std::string exchange_host;    // e.g. "DB7PR03MB4747" (Outlook Message-IDs)
   std::string exchange_region;  // e.g. "eurprd03"
   bool newsletter = false;      // sends a newsletter from its own domain
   bool portal = false;          // runs a supplier portal with no-reply notifications
@@ -71,7 +71,7 @@ struct World {
   Person alias;  // vertrieb@example.com, display "Example Vertrieb"
   std::vector<Person> colleagues;
   std::vector<Company> companies;
-  std::vector<std::uint32_t> company_weights;
+  std::vector<std::uint64_t> company_weights;  // running totals, for Rng::cumulative
   std::vector<Notifier> notifiers;
   std::vector<NewsletterSender> newsletters;  // third-party newsletters
 };

@@ -58,37 +58,37 @@ enum class NameStyle : std::uint8_t {
 enum class WordCharset : std::uint8_t { utf8, utf8_lower, latin1, latin1_upper, cp1252 };
 struct WordStyle {
   WordCharset charset = WordCharset::utf8;
-  char scheme = 'Q';   // 'Q' or 'B'
-  bool whole = true;   // encode the whole text, or only the runs of words that need it
+  char scheme = 'Q';  // 'Q' or 'B'
+  bool whole = true;  // encode the whole text, or only the runs of words that need it
 };
 
 struct MailAddress {
   std::string email;  // as written in the header; case may vary (to_message lower-cases it)
   std::string name;   // display name, UTF-8; empty for address_only/angle_only
   NameStyle style = NameStyle::bare;
-  WordStyle words;    // for NameStyle::encoded
+  WordStyle words;  // for NameStyle::encoded
 };
 
 // The program that wrote a message; decides Message-ID, Date and header style, reply prefixes,
 // how replies reference their parent, quoting.
 enum class MailClient : std::uint8_t {
-  outlook,            // Exchange on-premises: local Date offset, Thread-Index/Thread-Topic
-  outlook_online,     // Exchange Online: Date in +0000, Thread-Index/Thread-Topic
+  outlook,         // Exchange on-premises: local Date offset, Thread-Index/Thread-Topic
+  outlook_online,  // Exchange Online: Date in +0000, Thread-Index/Thread-Topic
   thunderbird,
   apple_mail,
   iphone_mail,
   gmail,
-  gmx_webmail,        // GMX / WEB.DE: In-Reply-To only, "Aw:"
-  tonline_webmail,    // In-Reply-To only
+  gmx_webmail,      // GMX / WEB.DE: In-Reply-To only, "Aw:"
+  tonline_webmail,  // In-Reply-To only
   roundcube,
   lotus_notes,        // In-Reply-To only, "Antw:", obsolete-ish dates
   broken_truncating,  // References cut down to the parent's id only
   broken_bare,        // neither In-Reply-To nor References: only the subject links a reply
   newsletter_tool,
   notification_system,
-  postfix,            // bounces from our relay
-  exchange_system,    // Exchange NDRs
-  scanner,            // the office copier
+  postfix,          // bounces from our relay
+  exchange_system,  // Exchange NDRs
+  scanner,          // the office copier
 };
 std::string_view to_string(MailClient client);
 
@@ -108,23 +108,23 @@ enum class ThreadKind : std::uint8_t { customer, internal, newsletter, notificat
 std::string_view to_string(ThreadKind kind);
 
 struct GeneratedMail {
-  std::string folder;     // "INBOX" or "Sent"
-  bool in_new = false;    // lies in new/ (unseen, no ":2," info) instead of cur/
-  std::string file_name;  // Maildir base name, with ":2,<flags>" when in cur/
+  std::string folder;         // "INBOX" or "Sent"
+  bool in_new = false;        // lies in new/ (unseen, no ":2," info) instead of cur/
+  std::string file_name;      // Maildir base name, with ":2,<flags>" when in cur/
   UnixSeconds delivered = 0;  // file name time and mtime
 
-  std::string message_id;  // without angle brackets; empty: no Message-ID header at all
-  std::string in_reply_to;               // empty: no In-Reply-To header
-  std::vector<std::string> references;   // empty: no References header
-  std::string subject;                   // UTF-8, exactly as stored in this mailbox
-  WordStyle subject_words;               // used when the subject is not pure ASCII
+  std::string message_id;   // without angle brackets; empty: no Message-ID header at all
+  std::string in_reply_to;  // empty: no In-Reply-To header
+  std::vector<std::string> references;  // empty: no References header
+  std::string subject;                  // UTF-8, exactly as stored in this mailbox
+  WordStyle subject_words;              // used when the subject is not pure ASCII
   MailAddress from;
   std::vector<MailAddress> to;
   std::vector<MailAddress> cc;
 
-  UnixSeconds date = 0;                  // UTC
-  std::int16_t utc_offset_minutes = 0;   // as a parser reads it from the Date header
-  std::string date_header;               // the exact Date value
+  UnixSeconds date = 0;                 // UTC
+  std::int16_t utc_offset_minutes = 0;  // as a parser reads it from the Date header
+  std::string date_header;              // the exact Date value
 
   std::string thread_index;  // Outlook Thread-Index, base64; empty: no header
   std::string thread_topic;  // Thread-Topic, UTF-8; empty: no header
@@ -143,7 +143,8 @@ struct GeneratedMail {
   std::string boundary;      // for multipart bodies
   std::string content_type;  // the full Content-Type value
   std::string body;          // UTF-8 text of the person (quote included); HTML is derived from it
-  std::string return_path;   // envelope sender for inbound copies; empty for Sent
+  std::string return_path;   // envelope sender for inbound copies; empty for Sent and bounces
+  std::string failed_recipient;  // BodyKind::report: the address that bounced
 
   // Ground truth about this message (not part of the rendered bytes).
   std::uint32_t thread_serial = 0;  // 1-based, in emission order
@@ -180,7 +181,7 @@ struct TruthCounts {
   std::size_t unanswered = 0;  // overdue findings
   std::size_t fresh = 0;       // customer wrote last, within the SLA: not findings
   std::size_t missing_message_id = 0;
-  std::size_t subject_only_replies = 0;  // replies linked by nothing but their subject
+  std::size_t subject_only_replies = 0;       // replies linked by nothing but their subject
   std::size_t thread_index_only_replies = 0;  // replies linked only by an Outlook Thread-Index
 };
 
@@ -259,7 +260,8 @@ class MaildirWriter final : public MailSink {
   std::uint64_t bytes_ = 0;
 };
 
-// Generates into `out`: out/maildir/, out/truth.json, out/nachfass.toml. Returns the truth.
+// Generates into `out`: out/maildir/, out/truth.json, out/nachfass.toml, replacing those three if
+// they exist (nothing else in `out` is touched). Returns the truth.
 GroundTruth write_corpus(const std::filesystem::path& out, const GeneratorOptions& options);
 
 }  // namespace nachfass::gen

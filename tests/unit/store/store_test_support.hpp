@@ -21,14 +21,6 @@
 
 namespace nachfass::store_test {
 
-// What loading 100k messages may take. Release builds need about a tenth of the plain bound;
-// sanitizers slow the corpus down several times.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr long load_budget_ms = 10'000;
-#else
-inline constexpr long load_budget_ms = 2'000;
-#endif
-
 // prefix + number. (GCC 12 at -O3 warns falsely about "literal" + std::to_string(): bug 105329.)
 inline std::string numbered(std::string_view prefix, std::int64_t number) {
   std::string text(prefix);

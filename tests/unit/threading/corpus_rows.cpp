@@ -7,7 +7,9 @@
 
 namespace nachfass::thread_rows {
 
-Identities default_identities() { return Identities({me}, {"nachfass.example"}); }
+Identities default_identities() {
+  return Identities({me}, {"nachfass.example"});
+}
 
 Message to_message(const Row& row) {
   Message m;

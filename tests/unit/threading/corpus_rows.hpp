@@ -12,9 +12,15 @@
 namespace nachfass::thread_rows {
 
 inline constexpr UnixSeconds t0 = 1'700'000'000;  // 2023-11-14
-inline constexpr UnixSeconds minutes(std::int64_t n) { return n * 60; }
-inline constexpr UnixSeconds hours(std::int64_t n) { return n * 3600; }
-inline constexpr UnixSeconds days(std::int64_t n) { return n * 86400; }
+inline constexpr UnixSeconds minutes(std::int64_t n) {
+  return n * 60;
+}
+inline constexpr UnixSeconds hours(std::int64_t n) {
+  return n * 3600;
+}
+inline constexpr UnixSeconds days(std::int64_t n) {
+  return n * 86400;
+}
 
 inline constexpr const char* customer = "kunde@customer.example";
 inline constexpr const char* other_customer = "einkauf@other.example";
