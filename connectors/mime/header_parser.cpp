@@ -13,7 +13,7 @@ namespace nachfass::mime {
 namespace {
 
 // Messages dated this long after their delivery are taken to have a wrong clock.
-constexpr UnixSeconds max_future_skew = 24 * 3600;
+constexpr UnixSeconds max_future_skew = UnixSeconds{24} * 3600;
 // Before this (1990-01-01) a Date header is junk (epoch 0 from broken clients).
 constexpr UnixSeconds earliest_plausible_date = 631152000;
 
@@ -134,6 +134,73 @@ std::string valid_utf8(std::string text) {
   return out;
 }
 
+// GMime 3.2 joins adjacent encoded words of one charset before decoding them (so that a
+// character split across two words survives), and with base64 that join breaks: a word that
+// ends in '=' padding swallows every word after it ("=?UTF-8?B?UmU6IA==?= =?UTF-8?B?4oCT?="
+// decodes to "Re: "). Gmail and Outlook write such splits. Rewriting each base64 word as the
+// same bytes in Q encoding is lossless and leaves GMime's joining intact.
+void rewrite_base64_words(std::string& block) {
+  std::string out;
+  std::size_t copied = 0;
+  for (std::size_t start = block.find("=?"); start != std::string::npos;
+       start = block.find("=?", start + 2)) {
+    const std::size_t q1 = block.find('?', start + 2);
+    if (q1 == std::string::npos || q1 + 2 >= block.size() || block[q1 + 2] != '?') continue;
+    const char encoding = block[q1 + 1];
+    if (encoding != 'B' && encoding != 'b') continue;
+    const std::size_t end = block.find("?=", q1 + 3);
+    if (end == std::string::npos) break;
+    const std::string_view charset(block.data() + start + 2, q1 - start - 2);
+    const std::string payload = block.substr(q1 + 3, end - q1 - 3);
+    // An encoded word never spans lines or holds spaces; anything else is not one.
+    if (charset.empty() || payload.find_first_of(" \t\r\n") != std::string::npos) continue;
+    gsize length = 0;
+    guchar* bytes = g_base64_decode(payload.c_str(), &length);
+    out.append(block, copied, start - copied);
+    out += "=?";
+    out += charset;
+    out += "?Q?";
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (gsize i = 0; i < length; ++i) {
+      const unsigned char c = bytes[i];
+      if (g_ascii_isalnum(c) || c == '!' || c == '*' || c == '+' || c == '-' || c == '/') {
+        out += static_cast<char>(c);
+      } else {
+        out += '=';
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
+    }
+    out += "?=";
+    g_free(bytes);
+    copied = end + 2;
+    start = end;
+  }
+  if (copied == 0) return;
+  out.append(block, copied, std::string::npos);
+  block = std::move(out);
+}
+
+// Folding whitespace that survives decoding ("Anna\n Vogel") and control characters become one
+// space each; runs of spaces collapse.
+std::string unfold(std::string text) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    const bool blank = c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+                       (static_cast<unsigned char>(c) < 0x20);
+    if (blank) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::size_t header_block_length(std::string_view raw) {
@@ -156,6 +223,7 @@ Result<Message> parse_message_headers(std::string_view raw, const ParseContext& 
   std::string block(raw.substr(0, length == std::string_view::npos ? raw.size() : length));
   // Embedded NULs would end GMime's C strings early; they have no business in a header.
   std::replace(block.begin(), block.end(), '\0', ' ');
+  rewrite_base64_words(block);
   if (trim(block).empty())
     return make_error(ErrorScope::item, "mime.empty", context.source_id + ": no mail header found");
   // GMime wants a complete message; give it the header and an empty body.
@@ -182,7 +250,7 @@ Result<Message> parse_message_headers(std::string_view raw, const ParseContext& 
   m.references = parse_id_list(header(object, "References"));
 
   const char* subject = g_mime_message_get_subject(message.get());
-  m.subject = valid_utf8(subject ? std::string(trim(subject)) : std::string());
+  m.subject = unfold(valid_utf8(subject ? std::string(subject) : std::string()));
 
   std::vector<Address> from;
   append_addresses(g_mime_message_get_from(message.get()), from);
@@ -191,8 +259,8 @@ Result<Message> parse_message_headers(std::string_view raw, const ParseContext& 
   append_addresses(g_mime_message_get_addresses(message.get(), GMIME_ADDRESS_TYPE_TO), m.to);
   append_addresses(g_mime_message_get_addresses(message.get(), GMIME_ADDRESS_TYPE_CC), m.cc);
   for (auto* list : {&m.to, &m.cc})
-    for (Address& a : *list) a.name = valid_utf8(std::move(a.name));
-  m.from.name = valid_utf8(std::move(m.from.name));
+    for (Address& a : *list) a.name = unfold(valid_utf8(std::move(a.name)));
+  m.from.name = unfold(valid_utf8(std::move(m.from.name)));
 
   GDateTime* date = g_mime_message_get_date(message.get());  // owned by the message
   const bool have_delivery = context.delivery_time > earliest_plausible_date;
@@ -215,7 +283,7 @@ Result<Message> parse_message_headers(std::string_view raw, const ParseContext& 
   }
 
   m.thread_index = header(object, "Thread-Index");
-  m.thread_topic = valid_utf8(decode_text(header(object, "Thread-Topic")));
+  m.thread_topic = unfold(valid_utf8(decode_text(header(object, "Thread-Topic"))));
 
   const std::string auto_submitted = header(object, "Auto-Submitted");
   const std::string x_autoreply = header(object, "X-Autoreply");

@@ -13,7 +13,7 @@ enum class Direction : std::uint8_t { unknown, ours, customer, internal };
 std::string hex12(std::uint64_t value) {
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(value));
-  return std::string(buffer + 4);
+  return {buffer + 4};
 }
 
 std::string days_text(int days, Language language) {
@@ -139,10 +139,13 @@ std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& thre
     const std::string subject = f.subject.empty()
                                     ? (language == Language::de ? "(ohne Betreff)" : "(no subject)")
                                     : f.subject;
-    if (language == Language::de)
-      f.reason = who + company + " wartet seit " + waited_text + " auf Antwort zu „" + subject + "“";
-    else
-      f.reason = who + company + " has been waiting " + waited_text + " for a reply to “" + subject + "”";
+    f.reason = who;
+    f.reason += company;
+    f.reason += language == Language::de ? " wartet seit " : " has been waiting ";
+    f.reason += waited_text;
+    f.reason += language == Language::de ? " auf Antwort zu „" : " for a reply to “";
+    f.reason += subject;
+    f.reason += language == Language::de ? "“" : "”";
     findings.push_back(std::move(f));
   }
   // Most urgent first; ties broken by key for stable output.

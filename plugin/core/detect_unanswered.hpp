@@ -19,7 +19,7 @@
 namespace nachfass {
 
 struct UnansweredRule {
-  std::int64_t sla_business_seconds = 2 * 9 * 3600;
+  std::int64_t sla_business_seconds = std::int64_t{2} * 9 * 3600;
 };
 
 std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& threads,

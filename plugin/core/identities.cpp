@@ -42,9 +42,10 @@ bool is_freemail_domain(std::string_view domain) {
   return false;
 }
 
-Identities::Identities(std::vector<std::string> user_addresses, std::vector<std::string> own_domains) {
-  for (auto& a : user_addresses) user_addresses_.push_back(lower(a));
-  for (auto& d : own_domains) {
+Identities::Identities(const std::vector<std::string>& user_addresses,
+                       const std::vector<std::string>& own_domains) {
+  for (const auto& a : user_addresses) user_addresses_.push_back(lower(a));
+  for (const auto& d : own_domains) {
     std::string_view v = d;
     while (!v.empty() && (v.front() == '@' || v.front() == '.')) v.remove_prefix(1);
     if (!v.empty()) own_domains_.push_back(lower(v));

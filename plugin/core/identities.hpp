@@ -13,7 +13,8 @@ class Identities {
   Identities() = default;
   // Addresses and domains are compared case-insensitively. A domain also covers its subdomains
   // ("example.com" covers "sales.example.com").
-  Identities(std::vector<std::string> user_addresses, std::vector<std::string> own_domains);
+  Identities(const std::vector<std::string>& user_addresses,
+             const std::vector<std::string>& own_domains);
 
   bool is_user(std::string_view email) const;       // one of the user's own addresses
   bool is_colleague(std::string_view email) const;  // own domain, not the user

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -137,16 +138,18 @@ void for_each_normalized(std::string_view text, Sink&& sink) {
   bool started = false;
   bool pending_space = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const std::size_t blank = space_at(text, i);
-    if (blank != 0) {
-      pending_space = started;
-      i += blank - 1;
-      continue;
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c <= ' ' || c == 0xc2) {
+      const std::size_t blank = space_at(text, i);
+      if (blank != 0) {
+        pending_space = started;
+        i += blank - 1;
+        continue;
+      }
     }
     if (pending_space) sink(' ');
     pending_space = false;
     started = true;
-    auto c = static_cast<unsigned char>(text[i]);
     if constexpr (fold) {
       if (c >= 'A' && c <= 'Z') {
         c = static_cast<unsigned char>(c + 32);
@@ -160,15 +163,25 @@ void for_each_normalized(std::string_view text, Sink&& sink) {
   }
 }
 
-std::uint64_t fnv1a_step(std::uint64_t hash, unsigned char byte) {
-  return (hash ^ byte) * 0x100000001b3ull;
-}
-constexpr std::uint64_t fnv1a_basis = 0xcbf29ce484222325ull;
-
+// A 64-bit hash of the folded form, eight bytes at a time.
 std::uint64_t folded_hash(std::string_view text) {
-  std::uint64_t hash = fnv1a_basis;
-  for_each_normalized<true>(
-      text, [&](char c) { hash = fnv1a_step(hash, static_cast<unsigned char>(c)); });
+  constexpr std::uint64_t multiplier = 0x9e3779b97f4a7c15ull;
+  std::uint64_t hash = 0x243f6a8885a308d3ull;
+  std::uint64_t word = 0;
+  std::size_t count = 0;
+  const auto mix = [&](std::uint64_t value) {
+    hash = (hash ^ value) * multiplier;
+    hash ^= hash >> 29;
+  };
+  for_each_normalized<true>(text, [&](char c) {
+    word = (word << 8) | static_cast<unsigned char>(c);
+    if (++count % 8 == 0) {
+      mix(word);
+      word = 0;
+    }
+  });
+  mix(word);
+  mix(count);
   return hash;
 }
 
@@ -235,89 +248,102 @@ bool decode_conversation_header(std::string_view base64, ConversationHeader& hea
 }
 
 std::uint64_t hash_bytes(const ConversationHeader& header) {
-  std::uint64_t hash = fnv1a_basis;
-  for (const unsigned char b : header) hash = fnv1a_step(hash, b);
+  std::uint64_t words[3] = {0, 0, 0};
+  std::memcpy(words, header.data(), header.size());
+  std::uint64_t hash = 0x243f6a8885a308d3ull;
+  for (const std::uint64_t w : words) {
+    hash = (hash ^ w) * 0x9e3779b97f4a7c15ull;
+    hash ^= hash >> 29;
+  }
   return hash;
 }
 
 // Open addressing: header -> dense conversation number.
 class ConversationTable {
  public:
+  explicit ConversationTable(std::size_t expected)
+      : slots_(std::bit_ceil(std::max<std::size_t>(1024, expected * 2)), none) {}
+
   std::uint32_t intern(const ConversationHeader& header) {
     if ((headers_.size() + 1) * 2 > slots_.size()) grow();
+    const std::uint64_t hash = hash_bytes(header);
     const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hash_bytes(header) & mask;
-    while (slots_[i] != none) {
-      if (headers_[slots_[i]] == header) return slots_[i];
-      i = (i + 1) & mask;
+    std::size_t i = hash & mask;
+    for (; slots_[i] != none; i = (i + 1) & mask) {
+      const std::uint32_t id = slots_[i];
+      if (hashes_[id] == hash && headers_[id] == header) return id;
     }
     slots_[i] = static_cast<std::uint32_t>(headers_.size());
     headers_.push_back(header);
+    hashes_.push_back(hash);
     return slots_[i];
   }
   std::size_t size() const { return headers_.size(); }
 
  private:
   void grow() {
-    slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, none);
+    slots_.assign(slots_.size() * 2, none);
     const std::size_t mask = slots_.size() - 1;
     for (std::uint32_t id = 0; id < headers_.size(); ++id) {
-      std::size_t i = hash_bytes(headers_[id]) & mask;
+      std::size_t i = hashes_[id] & mask;
       while (slots_[i] != none) i = (i + 1) & mask;
       slots_[i] = id;
     }
   }
 
   std::vector<ConversationHeader> headers_;
+  std::vector<std::uint64_t> hashes_;
   std::vector<std::uint32_t> slots_;
 };
 
-// Open addressing: folded base subject -> dense key.
+// Open addressing: folded base subject -> dense key. Lookups go by the 64-bit hash alone; the
+// caller confirms a match with matches() before acting on it.
 class SubjectKeys {
  public:
   std::uint32_t intern(std::string_view rest) {
     const std::uint64_t hash = folded_hash(rest);
-    if (const std::uint32_t found = find(rest, hash); found != none) return found;
     if ((keys_.size() + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    for (; slots_[i] != none; i = (i + 1) & mask) {
+      const std::uint32_t id = slots_[i];
+      if (hashes_[id] == hash && folded_equals(rest, keys_[id])) return id;
+    }
     std::string folded;
     for_each_normalized<true>(rest, [&](char c) { folded.push_back(c); });
     const auto id = static_cast<std::uint32_t>(keys_.size());
     keys_.push_back(std::move(folded));
     hashes_.push_back(hash);
-    place(id);
+    slots_[i] = id;
     return id;
   }
-  std::uint32_t find(std::string_view rest) const {
-    return keys_.empty() ? none : find(rest, folded_hash(rest));
+  // The first key with this hash, or none.
+  std::uint32_t find(std::uint64_t hash) const {
+    if (slots_.empty()) return none;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask; slots_[i] != none; i = (i + 1) & mask)
+      if (hashes_[slots_[i]] == hash) return slots_[i];
+    return none;
+  }
+  bool matches(std::uint32_t id, std::string_view rest) const {
+    return folded_equals(rest, keys_[id]);
   }
 
  private:
-  std::uint32_t find(std::string_view rest, std::uint64_t hash) const {
-    if (slots_.empty()) return none;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash & mask; slots_[i] != none; i = (i + 1) & mask) {
-      const std::uint32_t id = slots_[i];
-      if (hashes_[id] == hash && folded_equals(rest, keys_[id])) return id;
-    }
-    return none;
-  }
-  void place(std::uint32_t id) {
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hashes_[id] & mask;
-    while (slots_[i] != none) i = (i + 1) & mask;
-    slots_[i] = id;
-  }
   void grow() {
     slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, none);
-    for (std::uint32_t id = 0; id < keys_.size(); ++id) place(id);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::uint32_t id = 0; id < keys_.size(); ++id) {
+      std::size_t i = hashes_[id] & mask;
+      while (slots_[i] != none) i = (i + 1) & mask;
+      slots_[i] = id;
+    }
   }
 
   std::vector<std::string> keys_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::uint32_t> slots_;
 };
-
-// ---------------------------------------------------------------------------------------------
 
 // Open addressing: atom -> 32-bit value, for the few atoms step 3 looks up.
 class AtomTable {
@@ -672,7 +698,7 @@ class Threader {
       if (record(m).thread_index != empty_atom) indexed.push_back(m);
     if (indexed.empty()) return;
     std::vector<std::uint32_t> conversation_of(n_, none);
-    ConversationTable table;
+    ConversationTable table(indexed.size());
     ConversationHeader header{};
     for_each_text(indexed, &MessageRecord::thread_index,
                   [&](std::uint32_t m, std::string_view text) {
@@ -813,17 +839,12 @@ class Threader {
       if (near) relevant.push_back(m);
     }
     presence = {};
-    // Subject atom -> key + 1, 0 for none, per atom looked at once.
-    AtomTable key_of_subject(relevant.size());
     std::vector<Event> events;
     for_each_text(relevant, &MessageRecord::subject, [&](std::uint32_t m, std::string_view text) {
-      std::uint32_t& memo = key_of_subject.at(record(m).subject, none);
-      if (memo == none) {
-        const std::uint32_t key = keys.find(strip_prefixes(text).rest);
-        memo = key == none ? 0 : key + 1;
-      }
-      if (memo != 0) events.push_back({memo - 1, rank_[m], m});
+      const std::uint32_t key = keys.find(folded_hash(strip_prefixes(text).rest));
+      if (key != none) events.push_back({key, rank_[m], m});
     });
+    relevant = {};
     std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
       return std::pair(a.key, a.rank) < std::pair(b.key, b.rank);
     });
@@ -848,6 +869,8 @@ class Threader {
         if (uf_.find(e.message) == start_root) continue;
         if (++candidates > max_subject_candidates) break;
         if (!shares_external(e.message, participants)) continue;
+        if (!keys.matches(start.key, strip_prefixes(corpus_.text(record(e.message).subject)).rest))
+          continue;  // a hash collision
         uf_.unite(start.message, e.message);
         ++stats_.subject_merges;
         break;

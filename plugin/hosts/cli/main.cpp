@@ -58,10 +58,10 @@ std::string shorten(std::string_view text, std::size_t max_width) {
   if (display_width(text) <= max_width) return std::string(text);
   std::string out;
   std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
     if ((c & 0xC0) != 0x80 && ++width > max_width - 1) break;
-    out += text[i];
+    out += byte;
   }
   return out + "…";
 }
@@ -354,4 +354,11 @@ int main(int argc, char** argv) {
 
 }  // namespace nachfass::cli
 
-int main(int argc, char** argv) { return nachfass::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return nachfass::cli::main(argc, argv);
+  } catch (...) {
+    // Building the command line itself failed (out of memory): nothing sensible is left to say.
+    return 1;
+  }
+}

@@ -11,6 +11,8 @@
 // The truth is built so that it does not depend on business-time subtleties: a thread whose
 // customer wrote last either waited at least 10 calendar days (overdue: a finding) or less than
 // 20 hours (fresh: within the 2-business-day SLA, not a finding); nothing in between is generated.
+// A fresh customer mail always follows a message of ours, so it stays fresh whether a detector
+// counts the wait from the last or from the first unanswered customer mail.
 // Every message of a thread can be linked to an earlier one by References/In-Reply-To, by an
 // Outlook Thread-Index prefix, or, for messages with neither, by the same base subject between the
 // same external addresses within 14 days; no other thread with that base subject between the same

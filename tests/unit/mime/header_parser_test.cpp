@@ -48,6 +48,32 @@ TEST(HeaderParser, FoldedEncodedSubjectAndCrlf) {
   EXPECT_EQ(m.subject, "AW: Lieferverzögerung bei Auftrag 4711 – bitte Rückmeldung");
 }
 
+// GMime 3.2 alone loses everything after a padded base64 word ("Re: Demo of Control Cabinet
+// SK-90 "); Gmail and Outlook split long subjects like this.
+TEST(HeaderParser, AdjacentBase64WordsWithPadding) {
+  const Message m = parse_ok(
+      "Subject: =?UTF-8?B?UmU6IERlbW8gb2YgQ29udHJvbCBDYWJpbmV0IFNLLTkwIA==?=\n"
+      " =?UTF-8?B?4oCTIG5leHQgc3RlcHM=?=\n"
+      "From: =?utf-8?b?SsO8cmdlbiA=?= =?utf-8?b?V2Vpw58=?= <j@x.de>\n\n");
+  EXPECT_EQ(m.subject, "Re: Demo of Control Cabinet SK-90 – next steps");
+  EXPECT_EQ(m.from.name, "Jürgen Weiß");
+}
+
+// A character split across two encoded words (broken encoders) still decodes.
+TEST(HeaderParser, CharacterSplitAcrossEncodedWords) {
+  EXPECT_EQ(parse_ok("Subject: =?UTF-8?B?UmU6IERlbW8g4oA=?= =?UTF-8?B?kyBuZXh0?=\n\n").subject,
+            "Re: Demo – next");
+}
+
+TEST(HeaderParser, FoldedDisplayNamesAndSubjectsAreUnfolded) {
+  const Message m = parse_ok(
+      "From: \"Anna\n Vogel\" <a@b.de>\nTo: Hans\n Meier <h@m.de>\nSubject: Angebot\n\t f\xc3\xbcr  Q3\n\n");
+  EXPECT_EQ(m.from.name, "Anna Vogel");
+  ASSERT_EQ(m.to.size(), 1u);
+  EXPECT_EQ(m.to[0].name, "Hans Meier");
+  EXPECT_EQ(m.subject, "Angebot für Q3");
+}
+
 TEST(HeaderParser, UndeclaredEightBitHeadersFallBackToWindows1252) {
   const Message m = parse_ok("From: \"M\xfcller\" <m@x.de>\nSubject: Gr\xfc\xdf" "e\n\n");
   EXPECT_EQ(m.from.name, "Müller");
