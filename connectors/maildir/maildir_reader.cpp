@@ -1,5 +1,7 @@
 #include "maildir/maildir_reader.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -20,12 +22,7 @@ namespace {
 // Headers beyond this are junk or an attack; what was read so far is parsed.
 constexpr std::size_t max_header_bytes = 1 << 20;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
+using ascii::lower;
 
 bool is_maildir(const fs::path& dir) {
   std::error_code ec;

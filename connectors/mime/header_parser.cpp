@@ -1,5 +1,7 @@
 #include "mime/header_parser.hpp"
 
+#include "core/ascii.hpp"
+
 #include <gmime/gmime.h>
 
 #include <algorithm>
@@ -52,12 +54,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
 
 // Message-IDs are compared as opaque strings; strip what clients wrap around them.
 std::string clean_id(const char* id) {
@@ -113,7 +109,7 @@ void append_addresses(InternetAddressList* list, std::vector<Address>& out) {
     if (!INTERNET_ADDRESS_IS_MAILBOX(address)) continue;
     const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(address));
     const char* name = internet_address_get_name(address);
-    Address a{lower_ascii(trim(addr ? addr : "")), std::string(trim(name ? name : ""))};
+    Address a{ascii::lower(trim(addr ? addr : "")), std::string(trim(name ? name : ""))};
     if (a.email.find('@') == std::string::npos && !a.email.empty()) {
       // "undisclosed-recipients" and friends: a name, not an address.
       if (a.name.empty()) a.name = a.email;

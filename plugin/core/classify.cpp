@@ -1,5 +1,7 @@
 #include "core/classify.hpp"
 
+#include "core/ascii.hpp"
+
 #include <array>
 #include <string>
 
@@ -9,20 +11,9 @@ namespace nachfass {
 
 namespace {
 
-std::string ascii_lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
+using ascii::trim;
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                           text.back() == '\n'))
-    text.remove_suffix(1);
-  return text;
-}
+std::string ascii_lower(std::string_view text) { return ascii::lower(text); }
 
 // The first token of a structured header value: "auto-replied (vacation)" -> "auto-replied".
 std::string first_token(std::string_view value) {

@@ -192,6 +192,7 @@ class Client {
   TagGenerator tags_;
   std::string read_buffer_;
   std::optional<std::string> bye_text_;
+  std::optional<boost::system::error_code> read_error_;
   std::shared_ptr<bool> timed_out_;
   std::uint64_t round_trips_ = 0;
   std::uint64_t bytes_received_ = 0;

@@ -1,3 +1,4 @@
+#include "core/ascii.hpp"
 #include "imap/parser/command.hpp"
 
 #include <algorithm>
@@ -60,15 +61,6 @@ Error unsendable(std::string_view why) {
                     "cannot send this IMAP command argument (" + std::string(why) + ")");
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char x = (a[i] >= 'a' && a[i] <= 'z') ? static_cast<char>(a[i] - 32) : a[i];
-    const char y = (b[i] >= 'a' && b[i] <= 'z') ? static_cast<char>(b[i] - 32) : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
 
 EncodedArgument make_literal(std::string_view bytes, const ArgumentOptions& options) {
   EncodedArgument arg;
@@ -82,7 +74,7 @@ EncodedArgument make_literal(std::string_view bytes, const ArgumentOptions& opti
 Result<EncodedArgument> encode(std::string_view value, const ArgumentOptions& options,
                                bool allow_atom) {
   if (value.find('\0') != std::string_view::npos) return unsendable("it contains a NUL byte");
-  if (allow_atom && !value.empty() && !iequals(value, "NIL") &&
+  if (allow_atom && !value.empty() && !ascii::iequals(value, "NIL") &&
       std::all_of(value.begin(), value.end(), safe_atom_char))
     return EncodedArgument{EncodedArgument::Form::atom, std::string(value), {}, false};
   if (quotable(value, options.utf8_accept)) {
@@ -179,7 +171,7 @@ CommandBuilder& CommandBuilder::string(std::string_view value) {
 }
 
 CommandBuilder& CommandBuilder::mailbox(std::string_view utf8_name) {
-  if (iequals(utf8_name, "INBOX")) return atom("INBOX");
+  if (ascii::iequals(utf8_name, "INBOX")) return atom("INBOX");
   if (options_.utf8_accept) {
     if (!valid_utf8(utf8_name)) {
       fail("the mailbox name is not valid UTF-8");

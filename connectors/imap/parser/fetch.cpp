@@ -1,3 +1,4 @@
+#include "core/ascii.hpp"
 #include "imap/parser/fetch.hpp"
 
 #include <array>
@@ -8,24 +9,11 @@
 
 namespace nachfass::imap {
 
+
 namespace {
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (upper(a[i]) != upper(b[i])) return false;
-  return true;
-}
 
-std::string upper_copy(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = upper(c);
-  return out;
-}
 
 Error bad_fetch(std::uint32_t seq, std::string_view what) {
   return make_error(ErrorScope::item, std::string(errors::bad_fetch),
@@ -147,20 +135,20 @@ Result<FetchItem> decode_fetch(R& response) {
     const std::string_view n = name.text();
     if (name.has_section()) {
       std::map<std::string, std::string>* target = nullptr;
-      if (iequals(n, "BODY")) target = &item.body_sections;
-      if (iequals(n, "BINARY")) target = &item.binary_sections;
+      if (ascii::iequals(n, "BODY")) target = &item.body_sections;
+      if (ascii::iequals(n, "BINARY")) target = &item.binary_sections;
       if (target != nullptr) {
         if (!value.is_nil() && !value.is_string())
           return bad_fetch(seq, std::string(n) + "[] is not a string");
         (*target)[section_key(name)] = value.is_nil() ? std::string() : take_text(value);
         continue;
       }
-    } else if (iequals(n, "UID")) {
+    } else if (ascii::iequals(n, "UID")) {
       const auto uid = nz_number32(value);
       if (!uid) return bad_fetch(seq, "UID is not a number from 1 to 4294967295");
       item.uid = *uid;
       continue;
-    } else if (iequals(n, "FLAGS")) {
+    } else if (ascii::iequals(n, "FLAGS")) {
       if (!value.is_list()) return bad_fetch(seq, "FLAGS is not a list");
       std::vector<std::string> flags;
       flags.reserve(value.items().size());
@@ -170,36 +158,36 @@ Result<FetchItem> decode_fetch(R& response) {
       }
       item.flags = std::move(flags);
       continue;
-    } else if (iequals(n, "INTERNALDATE")) {
+    } else if (ascii::iequals(n, "INTERNALDATE")) {
       if (!value.is_string()) return bad_fetch(seq, "INTERNALDATE is not a string");
       auto date = parse_internal_date(value.text());
       if (!date) return bad_fetch(seq, date.error().message);
       item.internaldate = *date;
       continue;
-    } else if (iequals(n, "RFC822.SIZE")) {
+    } else if (ascii::iequals(n, "RFC822.SIZE")) {
       if (!value.is_number()) return bad_fetch(seq, "RFC822.SIZE is not a number");
       item.rfc822_size = value.number();
       continue;
-    } else if (iequals(n, "MODSEQ")) {
+    } else if (ascii::iequals(n, "MODSEQ")) {
       // mod-sequence-value is 1*DIGIT up to 2^63-1 (RFC 7162 7).
       if (!value.is_list() || value.items().size() != 1 || !value.items()[0].is_number() ||
           value.items()[0].number() > static_cast<std::uint64_t>(INT64_MAX))
         return bad_fetch(seq, "MODSEQ is not (number)");
       item.modseq = value.items()[0].number();
       continue;
-    } else if (iequals(n, "ENVELOPE")) {
+    } else if (ascii::iequals(n, "ENVELOPE")) {
       auto env = envelope(value, seq);
       if (!env) return env.error();
       item.envelope = std::move(*env);
       continue;
-    } else if (iequals(n, "RFC822") || iequals(n, "RFC822.HEADER") || iequals(n, "RFC822.TEXT")) {
+    } else if (ascii::iequals(n, "RFC822") || ascii::iequals(n, "RFC822.HEADER") || ascii::iequals(n, "RFC822.TEXT")) {
       if (!value.is_nil() && !value.is_string())
         return bad_fetch(seq, std::string(n) + " is not a string");
-      const std::string key = n.size() == 6 ? "" : upper_copy(n.substr(7));
+      const std::string key = n.size() == 6 ? "" : ascii::upper(n.substr(7));
       item.body_sections[key] = value.is_nil() ? std::string() : take_text(value);
       continue;
     }
-    std::string key = upper_copy(n);
+    std::string key = ascii::upper(n);
     if (name.has_section()) {
       key += '[';
       key += name.section();
@@ -238,7 +226,7 @@ Result<InternalDate> parse_internal_date(std::string_view text) {
   unsigned month = 0;
   const std::string_view month_text = text.substr(pos + 1, 3);
   for (unsigned m = 0; m < 12; ++m)
-    if (iequals(month_text, kMonths[m])) month = m + 1;
+    if (ascii::iequals(month_text, kMonths[m])) month = m + 1;
   if (month == 0) return bad();
   pos += 4;
   int year = 0, hour = 0, minute = 0, second = 0, zone_h = 0, zone_m = 0;
@@ -276,14 +264,14 @@ std::string normalise_section(std::string_view section) {
     if (pending_space && !out.empty() && out.back() != '(' && c != ')') out += ' ';
     pending_space = false;
     if (c != '"') {
-      out += upper(c);
+      out += ascii::to_upper(c);
       continue;
     }
     std::string content;
     std::size_t j = i + 1;
     for (; j < section.size() && section[j] != '"'; ++j) {
       if (section[j] == '\\' && j + 1 < section.size()) ++j;
-      content += upper(section[j]);
+      content += ascii::to_upper(section[j]);
     }
     i = j;  // at the closing quote (or the end)
     bool plain = !content.empty();

@@ -1,3 +1,4 @@
+#include "core/ascii.hpp"
 #include "imap/parser/response.hpp"
 
 #include <algorithm>
@@ -5,11 +6,9 @@
 
 namespace nachfass::imap {
 
+
 namespace {
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
 
 // Quoted-string content the parser reads back unchanged: no CR, LF or NUL.
 bool quotable(std::string_view bytes) {
@@ -131,7 +130,7 @@ bool Value::is_atom(std::string_view name) const {
   const std::string_view own = text();
   if (kind_ != Kind::atom || own.size() != name.size()) return false;
   for (std::size_t i = 0; i < own.size(); ++i)
-    if (upper(own[i]) != upper(name[i])) return false;
+    if (ascii::to_upper(own[i]) != ascii::to_upper(name[i])) return false;
   return true;
 }
 

@@ -1,3 +1,4 @@
+#include "core/ascii.hpp"
 #include "imap/parser/response_parser.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "imap/parser/errors.hpp"
 
 namespace nachfass::imap {
+
 
 namespace {
 
@@ -43,38 +45,24 @@ inline std::uint8_t char_class(char c) {
 inline bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
-inline char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
 inline bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (upper(a[i]) != upper(b[i])) return false;
-  return true;
-}
 
-std::string upper_copy(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = upper(c);
-  return out;
-}
 
 Status status_word(std::string_view word) {
   switch (word.size()) {
     case 2:
-      if (iequals(word, "OK")) return Status::ok;
-      if (iequals(word, "NO")) return Status::no;
+      if (ascii::iequals(word, "OK")) return Status::ok;
+      if (ascii::iequals(word, "NO")) return Status::no;
       break;
     case 3:
-      if (iequals(word, "BAD")) return Status::bad;
-      if (iequals(word, "BYE")) return Status::bye;
+      if (ascii::iequals(word, "BAD")) return Status::bad;
+      if (ascii::iequals(word, "BYE")) return Status::bye;
       break;
     case 7:
-      if (iequals(word, "PREAUTH")) return Status::preauth;
+      if (ascii::iequals(word, "PREAUTH")) return Status::preauth;
       break;
     default:
       break;
@@ -223,7 +211,7 @@ class FrameParser {
         return response;
       }
     }
-    response.keyword = upper_copy(word);
+    response.keyword = ascii::upper(word);
     auto values = parse_values(false);
     if (!values) return values.error();
     response.data = std::move(*values);
@@ -250,7 +238,7 @@ class FrameParser {
       return;
     }
     ResponseCode code;
-    code.name = upper_copy({name_begin, static_cast<std::size_t>(p_ - name_begin)});
+    code.name = ascii::upper({name_begin, static_cast<std::size_t>(p_ - name_begin)});
     if (*p_ == ' ') {
       const char* args_begin = ++p_;
       auto args = parse_values(true);
@@ -402,8 +390,8 @@ class FrameParser {
   }
 
   static bool section_prefix(std::string_view name) {
-    return iequals(name, "BODY") || iequals(name, "BINARY") || iequals(name, "BINARY.SIZE") ||
-           iequals(name, "BODY.PEEK") || iequals(name, "BINARY.PEEK");
+    return ascii::iequals(name, "BODY") || ascii::iequals(name, "BINARY") || ascii::iequals(name, "BINARY.SIZE") ||
+           ascii::iequals(name, "BODY.PEEK") || ascii::iequals(name, "BINARY.PEEK");
   }
 
   Result<void> token(bool in_code) {
@@ -425,7 +413,7 @@ class FrameParser {
         return {};
       }
     }
-    if (text.size() == 3 && iequals(text, "NIL"))
+    if (text.size() == 3 && ascii::iequals(text, "NIL"))
       scratch_.emplace_back();
     else
       scratch_.push_back(Value::make_atom(std::string(text)));

@@ -1,3 +1,4 @@
+#include "core/ascii.hpp"
 #include "imap/parser/responses.hpp"
 
 #include <algorithm>
@@ -7,24 +8,11 @@
 
 namespace nachfass::imap {
 
+
 namespace {
 
-char upper(char c) {
-  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (upper(a[i]) != upper(b[i])) return false;
-  return true;
-}
 
-std::string upper_copy(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = upper(c);
-  return out;
-}
 
 Error wrong(std::string_view expected) {
   return make_error(ErrorScope::item, std::string(errors::wrong_response),
@@ -72,7 +60,7 @@ std::string mailbox_text(const Value& value) {
 }
 
 std::string decoded_name(const std::string& raw) {
-  if (iequals(raw, "INBOX")) return "INBOX";
+  if (ascii::iequals(raw, "INBOX")) return "INBOX";
   if (std::any_of(raw.begin(), raw.end(), [](char c) { return (c & 0x80) != 0; })) return raw;
   auto decoded = decode_mailbox_name(raw);
   return decoded ? std::move(*decoded) : raw;
@@ -87,7 +75,7 @@ std::vector<std::string> atoms_upper(const std::vector<Value>& values, bool& ok)
       ok = false;
       return names;
     }
-    names.push_back(upper_copy(value.text()));
+    names.push_back(ascii::upper(value.text()));
   }
   return names;
 }
@@ -96,7 +84,7 @@ std::vector<std::string> atoms_upper(const std::vector<Value>& values, bool& ok)
 
 bool Capabilities::has(std::string_view name) const {
   return std::any_of(names.begin(), names.end(),
-                     [&](const std::string& n) { return iequals(n, name); });
+                     [&](const std::string& n) { return ascii::iequals(n, name); });
 }
 
 std::vector<std::string> Capabilities::auth_mechanisms() const {
@@ -133,7 +121,7 @@ Result<std::vector<std::string>> parse_enabled(const Response& response) {
 
 bool ListEntry::has_attribute(std::string_view attribute) const {
   return std::any_of(attributes.begin(), attributes.end(),
-                     [&](const std::string& a) { return iequals(a, attribute); });
+                     [&](const std::string& a) { return ascii::iequals(a, attribute); });
 }
 
 bool ListEntry::selectable() const {
@@ -191,19 +179,19 @@ Result<MailboxStatus> parse_status(const Response& response) {
     if (!name.is_atom()) return bad(errors::bad_status, "STATUS item name is not an atom");
     const std::string_view n = name.text();
     std::optional<std::uint32_t>* target32 = nullptr;
-    if (iequals(n, "MESSAGES")) target32 = &status.messages;
-    if (iequals(n, "RECENT")) target32 = &status.recent;
-    if (iequals(n, "UIDNEXT")) target32 = &status.uidnext;
-    if (iequals(n, "UIDVALIDITY")) target32 = &status.uidvalidity;
-    if (iequals(n, "UNSEEN")) target32 = &status.unseen;
+    if (ascii::iequals(n, "MESSAGES")) target32 = &status.messages;
+    if (ascii::iequals(n, "RECENT")) target32 = &status.recent;
+    if (ascii::iequals(n, "UIDNEXT")) target32 = &status.uidnext;
+    if (ascii::iequals(n, "UIDVALIDITY")) target32 = &status.uidvalidity;
+    if (ascii::iequals(n, "UNSEEN")) target32 = &status.unseen;
     if (target32 != nullptr) {
       *target32 = number32(value, false);
       if (!*target32) return bad(errors::bad_status, "STATUS " + std::string(n) + " out of range");
       continue;
     }
     std::optional<std::uint64_t>* target64 = nullptr;
-    if (iequals(n, "HIGHESTMODSEQ")) target64 = &status.highestmodseq;
-    if (iequals(n, "SIZE")) target64 = &status.size;
+    if (ascii::iequals(n, "HIGHESTMODSEQ")) target64 = &status.highestmodseq;
+    if (ascii::iequals(n, "SIZE")) target64 = &status.size;
     if (target64 != nullptr) {
       *target64 = modseq(value);
       if (!*target64) return bad(errors::bad_status, "STATUS " + std::string(n) + " out of range");
