@@ -44,7 +44,8 @@ const Input& input(std::size_t messages) {
     options.bodies = false;
     options.thread_list_max_messages = 0;
     slot->corpus.reserve(messages);
-    gen::FunctionSink sink([&](const gen::GeneratedMail& mail) { slot->corpus.add(gen::to_message(mail)); });
+    gen::FunctionSink sink(
+        [&](const gen::GeneratedMail& mail) { slot->corpus.add(gen::to_message(mail)); });
     slot->now = gen::generate(options, sink).options.now;
   }
   return *slot;
@@ -56,9 +57,9 @@ const Identities& identities() {
 }
 
 const BusinessCalendar& calendar() {
-  static const BusinessCalendar c(date::locate_zone("Europe/Berlin"), BusinessHours{},
-                                  *HolidayRegion::parse("DE-BY"),
-                                  {std::chrono::year{2026} / 12 / 24, std::chrono::year{2026} / 12 / 31});
+  static const BusinessCalendar c(
+      date::locate_zone("Europe/Berlin"), BusinessHours{}, *HolidayRegion::parse("DE-BY"),
+      {std::chrono::year{2026} / 12 / 24, std::chrono::year{2026} / 12 / 31});
   return c;
 }
 

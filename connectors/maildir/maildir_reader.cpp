@@ -46,7 +46,8 @@ UnixSeconds delivery_time(std::string_view file_name, const fs::path& path) {
   // Maildir file names start with the delivery time in seconds ("1700000000.M12P34.host").
   UnixSeconds seconds = 0;
   std::size_t digits = 0;
-  while (digits < file_name.size() && digits < 12 && file_name[digits] >= '0' && file_name[digits] <= '9')
+  while (digits < file_name.size() && digits < 12 && file_name[digits] >= '0' &&
+         file_name[digits] <= '9')
     seconds = seconds * 10 + (file_name[digits++] - '0');
   if (digits >= 9 && digits < file_name.size() && file_name[digits] == '.') return seconds;
   // GCC 12 lacks std::chrono::clock_cast; stat(2) gives the mtime directly.
@@ -90,8 +91,9 @@ FolderRole role_for_name(std::string_view name) {
   const std::string n = leaf(name);
   if (lower(name) == "inbox") return FolderRole::inbox;
   static constexpr std::array<std::string_view, 9> sent = {
-      "sent", "sent items", "sent messages", "sent mail", "gesendet", "gesendete elemente",
-      "gesendete objekte", "gesendete nachrichten", "skickat"};
+      "sent",     "sent items",         "sent messages",     "sent mail",
+      "gesendet", "gesendete elemente", "gesendete objekte", "gesendete nachrichten",
+      "skickat"};
   static constexpr std::array<std::string_view, 4> drafts = {"drafts", "entwürfe", "entw&apw-rfe",
                                                              "draft"};
   if (std::find(sent.begin(), sent.end(), n) != sent.end()) return FolderRole::sent;
@@ -102,10 +104,21 @@ FolderRole role_for_name(std::string_view name) {
 bool is_excluded_by_default(std::string_view name) {
   if (role_for_name(name) == FolderRole::drafts) return true;
   const std::string n = leaf(name);
-  static constexpr std::array<std::string_view, 15> excluded = {
-      "trash", "deleted items", "deleted messages", "papierkorb", "gelöschte elemente",
-      "gel&APY-schte elemente", "junk", "junk e-mail", "junk-e-mail", "spam", "outbox",
-      "postausgang", "templates", "vorlagen", "bulk mail"};
+  static constexpr std::array<std::string_view, 15> excluded = {"trash",
+                                                                "deleted items",
+                                                                "deleted messages",
+                                                                "papierkorb",
+                                                                "gelöschte elemente",
+                                                                "gel&APY-schte elemente",
+                                                                "junk",
+                                                                "junk e-mail",
+                                                                "junk-e-mail",
+                                                                "spam",
+                                                                "outbox",
+                                                                "postausgang",
+                                                                "templates",
+                                                                "vorlagen",
+                                                                "bulk mail"};
   return std::any_of(excluded.begin(), excluded.end(),
                      [&](std::string_view e) { return lower(e) == n; });
 }
@@ -114,8 +127,9 @@ Result<std::vector<Folder>> discover_folders(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
     return make_error(ErrorScope::account, "maildir.not_found",
-                      root.string() + " is not a directory — give the Maildir folder (the one "
-                                      "that holds cur/, new/ and tmp/)");
+                      root.string() +
+                          " is not a directory — give the Maildir folder (the one "
+                          "that holds cur/, new/ and tmp/)");
   std::vector<Folder> folders;
   if (is_maildir(root)) folders.push_back({"INBOX", FolderRole::inbox, root});
   // Walk subdirectories; a directory that is itself a Maildir is a folder.
@@ -136,21 +150,24 @@ Result<std::vector<Folder>> discover_folders(const fs::path& root) {
     // Maildir++: ".Sent" and ".Kunden.Müller" are top-level directories with a leading dot.
     if (!name.empty() && name.front() == '.') name.erase(0, 1);
     if (lower(name) == "inbox") {
-      if (folders.empty() || folders.front().name != "INBOX") folders.push_back({"INBOX", FolderRole::inbox, it->path()});
+      if (folders.empty() || folders.front().name != "INBOX")
+        folders.push_back({"INBOX", FolderRole::inbox, it->path()});
       continue;
     }
     folders.push_back({name, role_for_name(name), it->path()});
   }
   if (folders.empty())
     return make_error(ErrorScope::account, "maildir.not_maildir",
-                      root.string() + " holds no Maildir (no cur/ and new/ below it) — give the "
-                                      "Maildir folder itself");
+                      root.string() +
+                          " holds no Maildir (no cur/ and new/ below it) — give the "
+                          "Maildir folder itself");
   std::sort(folders.begin() + (folders.front().name == "INBOX" ? 1 : 0), folders.end(),
             [](const Folder& a, const Folder& b) { return a.name < b.name; });
   return folders;
 }
 
-Result<FolderScan> scan_folder(const Folder& folder, const std::unordered_set<std::string>& known_ids,
+Result<FolderScan> scan_folder(const Folder& folder,
+                               const std::unordered_set<std::string>& known_ids,
                                const ScanCallbacks& callbacks) {
   struct Entry {
     fs::path path;
@@ -161,9 +178,9 @@ Result<FolderScan> scan_folder(const Folder& folder, const std::unordered_set<st
     std::error_code ec;
     fs::directory_iterator it(folder.path / sub, ec);
     if (ec)
-      return make_error(ErrorScope::collection, "maildir.unreadable",
-                        (folder.path / sub).string() + ": " + ec.message() +
-                            " — check the folder's permissions");
+      return make_error(
+          ErrorScope::collection, "maildir.unreadable",
+          (folder.path / sub).string() + ": " + ec.message() + " — check the folder's permissions");
     for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) break;
       std::string file_name = it->path().filename().string();
@@ -191,14 +208,17 @@ Result<FolderScan> scan_folder(const Folder& folder, const std::unordered_set<st
     if (known_ids.contains(id)) continue;
     if (!read_header_block(entry.path, block, error)) {
       ++scan.failed;
-      if (callbacks.warning) callbacks.warning(entry.path.string() + ": cannot read (" + error + "), skipped");
+      if (callbacks.warning)
+        callbacks.warning(entry.path.string() + ": cannot read (" + error + "), skipped");
       continue;
     }
     std::vector<std::string> warnings;
     auto message = mime::parse_message_headers(
-        block, {id, folder.name, folder.role, delivery_time(entry.file_name, entry.path)}, &warnings);
+        block, {id, folder.name, folder.role, delivery_time(entry.file_name, entry.path)},
+        &warnings);
     for (const auto& w : warnings)
-      if (callbacks.warning) callbacks.warning(entry.path.string() + ": " + w.substr(w.find(": ") + 2));
+      if (callbacks.warning)
+        callbacks.warning(entry.path.string() + ": " + w.substr(w.find(": ") + 2));
     if (!message) {
       ++scan.failed;
       if (callbacks.warning)

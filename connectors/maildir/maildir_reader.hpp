@@ -37,13 +37,13 @@ Result<std::vector<Folder>> discover_folders(const std::filesystem::path& root);
 
 struct FolderScan {
   std::vector<std::string> present_ids;  // every message source id found in the folder
-  std::size_t parsed = 0;                 // new messages handed to the sink
-  std::size_t failed = 0;                 // files that could not be read or parsed (see warnings)
+  std::size_t parsed = 0;                // new messages handed to the sink
+  std::size_t failed = 0;                // files that could not be read or parsed (see warnings)
 };
 
 struct ScanCallbacks {
-  std::function<void(Message&&)> message;                  // each new message, in file-name order
-  std::function<void(std::string_view)> warning;           // one line per problem, names the file
+  std::function<void(Message&&)> message;         // each new message, in file-name order
+  std::function<void(std::string_view)> warning;  // one line per problem, names the file
   std::function<void(std::size_t done, std::size_t total)> progress;  // may be empty
 };
 
@@ -52,7 +52,8 @@ struct ScanCallbacks {
 // "<folder name>/<unique part of the file name>", stable when the file's flags change.
 // A file that cannot be read or parsed is reported through `warning` and skipped; the rest is
 // read. Errors: maildir.unreadable when the folder itself cannot be listed.
-Result<FolderScan> scan_folder(const Folder& folder, const std::unordered_set<std::string>& known_ids,
+Result<FolderScan> scan_folder(const Folder& folder,
+                               const std::unordered_set<std::string>& known_ids,
                                const ScanCallbacks& callbacks);
 
 }  // namespace nachfass::maildir

@@ -54,7 +54,6 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-
 // Message-IDs are compared as opaque strings; strip what clients wrap around them.
 std::string clean_id(const char* id) {
   if (!id) return {};
@@ -184,8 +183,8 @@ std::string unfold(std::string text) {
   out.reserve(text.size());
   bool space = false;
   for (char c : text) {
-    const bool blank = c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-                       (static_cast<unsigned char>(c) < 0x20);
+    const bool blank =
+        c == ' ' || c == '\t' || c == '\r' || c == '\n' || (static_cast<unsigned char>(c) < 0x20);
     if (blank) {
       space = !out.empty();
       continue;
@@ -291,13 +290,15 @@ Result<Message> parse_message_headers(std::string_view raw, const ParseContext& 
   const std::string list_unsubscribe = header(object, "List-Unsubscribe");
   // GMime 3 moves Content-* headers to the message's MIME part.
   std::string content_type = header(object, "Content-Type");
-  if (GMimeObject* part = g_mime_message_get_mime_part(message.get()); content_type.empty() && part) {
+  if (GMimeObject* part = g_mime_message_get_mime_part(message.get());
+      content_type.empty() && part) {
     char* mime_type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(part));
     if (mime_type) content_type = mime_type;
     g_free(mime_type);
   }
-  AutomationHeaders automation{auto_submitted, x_autoreply, x_autorespond, suppress, rules_loop,
-                               precedence,     list_id,     list_unsubscribe, content_type};
+  AutomationHeaders automation{auto_submitted, x_autoreply,      x_autorespond,
+                               suppress,       rules_loop,       precedence,
+                               list_id,        list_unsubscribe, content_type};
   m.automation = classify_automation(automation, m.from.email, m.subject);
   return m;
 }

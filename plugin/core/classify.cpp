@@ -13,7 +13,9 @@ namespace {
 
 using ascii::trim;
 
-std::string ascii_lower(std::string_view text) { return ascii::lower(text); }
+std::string ascii_lower(std::string_view text) {
+  return ascii::lower(text);
+}
 
 // The first token of a structured header value: "auto-replied (vacation)" -> "auto-replied".
 std::string first_token(std::string_view value) {
@@ -46,15 +48,30 @@ bool is_out_of_office_subject(std::string_view subject) {
   const std::string s = ascii_lower(text);
   // Prefixes that mail systems put before the original subject. They must be followed by ':' or
   // stand alone, so that a person's subject such as "Abwesenheit im Dezember" is not matched.
-  static constexpr std::array<std::string_view, 24> prefixes = {
-      "abwesenheitsnotiz",        "automatische antwort",     "automatic reply",
-      "auto-reply",               "autoreply",                "auto reply",
-      "auto-response",            "automatic response",       "out of office autoreply",
-      "out of office",            "out of the office",        "office closed",
-      "abwesend",                 "nicht im büro",            "urlaubsabwesenheit",
-      "abwesenheit",              "réponse automatique",      "risposta automatica",
-      "respuesta automática",     "automatisch antwoord",     "autosvar",
-      "automatisk svar",          "auto-antwort",             "[auto-reply]"};
+  static constexpr std::array<std::string_view, 24> prefixes = {"abwesenheitsnotiz",
+                                                                "automatische antwort",
+                                                                "automatic reply",
+                                                                "auto-reply",
+                                                                "autoreply",
+                                                                "auto reply",
+                                                                "auto-response",
+                                                                "automatic response",
+                                                                "out of office autoreply",
+                                                                "out of office",
+                                                                "out of the office",
+                                                                "office closed",
+                                                                "abwesend",
+                                                                "nicht im büro",
+                                                                "urlaubsabwesenheit",
+                                                                "abwesenheit",
+                                                                "réponse automatique",
+                                                                "risposta automatica",
+                                                                "respuesta automática",
+                                                                "automatisch antwoord",
+                                                                "autosvar",
+                                                                "automatisk svar",
+                                                                "auto-antwort",
+                                                                "[auto-reply]"};
   for (std::string_view p : prefixes) {
     if (!starts_with(s, p)) continue;
     const std::string_view rest = trim(std::string_view(s).substr(p.size()));
@@ -71,9 +88,11 @@ bool is_out_of_office_subject(std::string_view subject) {
 
 bool is_noreply_address(std::string_view email) {
   const auto at = email.rfind('@');
-  const std::string local = ascii_lower(email.substr(0, at == std::string_view::npos ? email.size() : at));
+  const std::string local =
+      ascii_lower(email.substr(0, at == std::string_view::npos ? email.size() : at));
   static constexpr std::array<std::string_view, 7> fragments = {
-      "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", "nichtantworten"};
+      "noreply",      "no-reply",     "no_reply",      "donotreply",
+      "do-not-reply", "do_not_reply", "nichtantworten"};
   for (std::string_view f : fragments)
     if (contains(local, f)) return true;
   static constexpr std::array<std::string_view, 6> exact = {
@@ -102,7 +121,8 @@ Automation classify_automation(const AutomationHeaders& h, std::string_view from
   if (precedence == "bulk" || precedence == "list" || precedence == "junk")
     return Automation::precedence_bulk;
   if (precedence == "auto_reply") return Automation::autoreply_header;
-  if (!trim(h.list_id).empty() || !trim(h.list_unsubscribe).empty()) return Automation::mailing_list;
+  if (!trim(h.list_id).empty() || !trim(h.list_unsubscribe).empty())
+    return Automation::mailing_list;
   if (is_noreply_address(from_email)) return Automation::noreply_sender;
   if (first_token(h.content_type) == "multipart/report") return Automation::delivery_report;
   if (is_out_of_office_subject(subject)) return Automation::out_of_office_subject;

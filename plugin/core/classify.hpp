@@ -19,7 +19,7 @@ struct AutomationHeaders {
   std::string_view precedence;
   std::string_view list_id;
   std::string_view list_unsubscribe;
-  std::string_view content_type;              // "multipart/report; report-type=..." for bounces
+  std::string_view content_type;  // "multipart/report; report-type=..." for bounces
 };
 
 // `from_email` lower-cased addr-spec, `subject` decoded UTF-8.

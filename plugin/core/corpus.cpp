@@ -43,7 +43,8 @@ struct StringPool::Impl {
   }
 
   Atom append(std::string_view text) {
-    if (views.size() >= std::numeric_limits<Atom>::max()) throw std::length_error("StringPool full");
+    if (views.size() >= std::numeric_limits<Atom>::max())
+      throw std::length_error("StringPool full");
     views.push_back(copy(text));
     return static_cast<Atom>(views.size() - 1);
   }
@@ -71,7 +72,9 @@ struct StringPool::Impl {
   }
 };
 
-StringPool::StringPool() : impl_(std::make_unique<Impl>()) { impl_->views.emplace_back(); }
+StringPool::StringPool() : impl_(std::make_unique<Impl>()) {
+  impl_->views.emplace_back();
+}
 StringPool::StringPool(StringPool&&) noexcept = default;
 StringPool& StringPool::operator=(StringPool&&) noexcept = default;
 StringPool::~StringPool() = default;
@@ -98,8 +101,12 @@ Atom StringPool::find(std::string_view text) const {
   return impl_->slots[impl_->probe(text)];
 }
 
-std::string_view StringPool::view(Atom atom) const { return impl_->views[atom]; }
-std::size_t StringPool::size() const { return impl_->views.size(); }
+std::string_view StringPool::view(Atom atom) const {
+  return impl_->views[atom];
+}
+std::size_t StringPool::size() const {
+  return impl_->views.size();
+}
 
 std::size_t StringPool::memory_bytes() const {
   return impl_->bytes + impl_->views.capacity() * sizeof(std::string_view) +
@@ -108,12 +115,14 @@ std::size_t StringPool::memory_bytes() const {
 
 namespace {
 std::uint16_t clamp_count(std::size_t n) {
-  return static_cast<std::uint16_t>(std::min<std::size_t>(n, std::numeric_limits<std::uint16_t>::max()));
+  return static_cast<std::uint16_t>(
+      std::min<std::size_t>(n, std::numeric_limits<std::uint16_t>::max()));
 }
 }  // namespace
 
 MessageIndex Corpus::add(const Message& m) {
-  if (records_.size() >= std::numeric_limits<MessageIndex>::max()) throw std::length_error("Corpus full");
+  if (records_.size() >= std::numeric_limits<MessageIndex>::max())
+    throw std::length_error("Corpus full");
   MessageRecord r;
   r.date = m.date;
   r.source_id = strings_.store(m.source_id);

@@ -52,7 +52,7 @@ struct MessageRecord {
   Atom message_id = empty_atom;
   Atom in_reply_to = empty_atom;
   Atom subject = empty_atom;
-  Atom from = empty_atom;       // lower-cased address
+  Atom from = empty_atom;  // lower-cased address
   Atom from_name = empty_atom;
   Atom thread_index = empty_atom;
   Atom thread_topic = empty_atom;

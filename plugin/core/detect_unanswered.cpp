@@ -17,7 +17,8 @@ std::string hex12(std::uint64_t value) {
 }
 
 std::string days_text(int days, Language language) {
-  if (language == Language::de) return std::to_string(days) + (days == 1 ? " Werktag" : " Werktagen");
+  if (language == Language::de)
+    return std::to_string(days) + (days == 1 ? " Werktag" : " Werktagen");
   return std::to_string(days) + (days == 1 ? " business day" : " business days");
 }
 
@@ -42,9 +43,8 @@ std::string finding_key(std::string_view prefix, std::string_view stable_text) {
 
 std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& threads,
                                        const Identities& identities,
-                                       const BusinessCalendar& calendar,
-                                       const UnansweredRule& rule, UnixSeconds now,
-                                       Language language) {
+                                       const BusinessCalendar& calendar, const UnansweredRule& rule,
+                                       UnixSeconds now, Language language) {
   // Direction depends only on the sender; a mailbox has a few thousand senders at most.
   std::unordered_map<Atom, Direction> direction_of_sender;
   auto direction = [&](const MessageRecord& r) {
@@ -85,9 +85,11 @@ std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& thre
     if (awaiting_id != empty_atom) {
       for (MessageIndex m : members) {
         const MessageRecord& r = corpus[m];
-        if (r.date > now || r.automation != Automation::none || direction(r) != Direction::ours) continue;
+        if (r.date > now || r.automation != Automation::none || direction(r) != Direction::ours)
+          continue;
         const auto refs = corpus.references(m);
-        if (r.in_reply_to == awaiting_id || std::find(refs.begin(), refs.end(), awaiting_id) != refs.end()) {
+        if (r.in_reply_to == awaiting_id ||
+            std::find(refs.begin(), refs.end(), awaiting_id) != refs.end()) {
           answered = true;
           break;
         }
@@ -119,14 +121,16 @@ std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& thre
     f.subject = base_subject(corpus.text(r.subject));
     const Thread& thread = threads.threads[id];
     f.thread_root = std::string(corpus.text(thread.root_message_id));
-    if (f.thread_root.empty()) f.thread_root = std::string(corpus.text(corpus[members.front()].message_id));
+    if (f.thread_root.empty())
+      f.thread_root = std::string(corpus.text(corpus[members.front()].message_id));
     f.awaiting = std::string(corpus.text(r.message_id));
     f.key = finding_key("u", f.thread_root.empty() ? corpus.text(corpus[members.front()].source_id)
                                                    : std::string_view(f.thread_root));
     f.since = since;
     f.due = due;
     const std::int64_t waited = calendar.business_seconds_between(since, now);
-    f.waiting_business_days = static_cast<int>(waited / std::max<std::int64_t>(1, calendar.day_seconds()));
+    f.waiting_business_days =
+        static_cast<int>(waited / std::max<std::int64_t>(1, calendar.day_seconds()));
     const std::int64_t overdue_days =
         (waited - rule.sla_business_seconds) / std::max<std::int64_t>(1, calendar.day_seconds());
     f.severity = static_cast<int>(std::clamp<std::int64_t>(40 + 10 * overdue_days, 0, 100));

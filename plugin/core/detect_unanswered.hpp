@@ -24,9 +24,8 @@ struct UnansweredRule {
 
 std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& threads,
                                        const Identities& identities,
-                                       const BusinessCalendar& calendar,
-                                       const UnansweredRule& rule, UnixSeconds now,
-                                       Language language);
+                                       const BusinessCalendar& calendar, const UnansweredRule& rule,
+                                       UnixSeconds now, Language language);
 
 // "u-" + 12 hex digits of a 64-bit FNV-1a hash of the thread root (or of the first message's
 // source id when the thread has no Message-ID at all).

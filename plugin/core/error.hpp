@@ -8,14 +8,14 @@
 namespace nachfass {
 
 enum class ErrorScope {
-  item,                  // skip this message / event / row, go on
-  collection,            // skip this folder / calendar for this round
-  account,               // stop this account and tell the user (bad credentials, bad config)
-  transient,             // back off and retry
-  throttled,             // wait (Retry-After) and retry
-  cursor_expired,        // resync that collection from scratch
-  precondition_failed,   // re-read and retry once
-  fatal,                 // the run cannot go on (corrupt state, unusable config)
+  item,                 // skip this message / event / row, go on
+  collection,           // skip this folder / calendar for this round
+  account,              // stop this account and tell the user (bad credentials, bad config)
+  transient,            // back off and retry
+  throttled,            // wait (Retry-After) and retry
+  cursor_expired,       // resync that collection from scratch
+  precondition_failed,  // re-read and retry once
+  fatal,                // the run cannot go on (corrupt state, unusable config)
 };
 
 struct Error {

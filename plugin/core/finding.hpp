@@ -28,8 +28,8 @@ struct Finding {
   UnixSeconds since = 0;     // when the wait began
   UnixSeconds due = 0;       // when the SLA ran out
   int waiting_business_days = 0;
-  int severity = 0;          // 0-100, higher is more urgent
-  std::string reason;        // one plain sentence in the configured language
+  int severity = 0;    // 0-100, higher is more urgent
+  std::string reason;  // one plain sentence in the configured language
 };
 
 }  // namespace nachfass

@@ -21,13 +21,13 @@ std::string_view domain_of(std::string_view email) {
 
 bool is_freemail_domain(std::string_view domain) {
   static constexpr std::string_view freemail[] = {
-      "gmail.com",     "googlemail.com", "gmx.de",      "gmx.net",      "gmx.at",
-      "gmx.ch",        "web.de",         "t-online.de", "freenet.de",   "arcor.de",
-      "posteo.de",     "mailbox.org",    "outlook.com", "outlook.de",   "hotmail.com",
-      "hotmail.de",    "live.com",       "live.de",     "msn.com",      "yahoo.com",
-      "yahoo.de",      "ymail.com",      "icloud.com",  "me.com",       "mac.com",
-      "aol.com",       "aol.de",         "protonmail.com", "proton.me", "1und1.de",
-      "online.de",     "email.de",       "kabelmail.de", "vodafonemail.de", "bluewin.ch"};
+      "gmail.com",  "googlemail.com", "gmx.de",         "gmx.net",         "gmx.at",
+      "gmx.ch",     "web.de",         "t-online.de",    "freenet.de",      "arcor.de",
+      "posteo.de",  "mailbox.org",    "outlook.com",    "outlook.de",      "hotmail.com",
+      "hotmail.de", "live.com",       "live.de",        "msn.com",         "yahoo.com",
+      "yahoo.de",   "ymail.com",      "icloud.com",     "me.com",          "mac.com",
+      "aol.com",    "aol.de",         "protonmail.com", "proton.me",       "1und1.de",
+      "online.de",  "email.de",       "kabelmail.de",   "vodafonemail.de", "bluewin.ch"};
   for (std::string_view f : freemail)
     if (iequals(domain, f)) return true;
   return false;

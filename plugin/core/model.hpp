@@ -19,14 +19,14 @@ std::string_view to_string(FolderRole role);
 // Why a message is treated as machine-sent. Automated mail never opens a finding, and never
 // counts as an answer. The order is the order of the checks in classify_automation().
 enum class Automation : std::uint8_t {
-  none,                 // written by a person
-  auto_submitted,       // Auto-Submitted: anything but "no" (RFC 3834)
-  autoreply_header,     // X-Autoreply / X-Autorespond / X-Auto-Response-Suppress: OOF style markers
-  precedence_bulk,      // Precedence: bulk | list | junk | auto_reply
-  mailing_list,         // List-Id or List-Unsubscribe present
-  noreply_sender,       // no-reply@, noreply@, donotreply@, mailer-daemon@ ...
-  out_of_office_subject,// "Abwesenheitsnotiz", "Out of Office", "Automatic reply" ...
-  delivery_report,      // Content-Type multipart/report, bounces
+  none,              // written by a person
+  auto_submitted,    // Auto-Submitted: anything but "no" (RFC 3834)
+  autoreply_header,  // X-Autoreply / X-Autorespond / X-Auto-Response-Suppress: OOF style markers
+  precedence_bulk,   // Precedence: bulk | list | junk | auto_reply
+  mailing_list,      // List-Id or List-Unsubscribe present
+  noreply_sender,    // no-reply@, noreply@, donotreply@, mailer-daemon@ ...
+  out_of_office_subject,  // "Abwesenheitsnotiz", "Out of Office", "Automatic reply" ...
+  delivery_report,        // Content-Type multipart/report, bounces
 };
 
 std::string_view to_string(Automation automation);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <tuple>
 #include <utility>
 
 namespace nachfass {
@@ -13,8 +14,6 @@ namespace nachfass {
 namespace {
 
 constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
-// Step 3 looks at this many earlier messages per apparent start at most.
-constexpr std::uint32_t max_subject_candidates = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Subjects
@@ -826,10 +825,14 @@ class Threader {
       return it != last && it->date - date <= options_.subject_window_seconds;
     };
 
+    // One event per earlier message with a start's base subject and per external address it
+    // shares with a start, so that a start finds its candidates by (subject, address) directly.
     struct Event {
       std::uint32_t key;
+      Atom address;
       std::uint32_t rank;
       std::uint32_t message;
+      auto order() const { return std::tuple(key, address, rank); }
     };
     std::vector<std::uint32_t> relevant;
     for (std::uint32_t m = 0; m < n_; ++m) {
@@ -838,43 +841,45 @@ class Threader {
       for_each_address(m, [&](Atom a) { near = near || shortly_before_a_start(a, date); });
       if (near) relevant.push_back(m);
     }
-    presence = {};
     std::vector<Event> events;
     for_each_text(relevant, &MessageRecord::subject, [&](std::uint32_t m, std::string_view text) {
       const std::uint32_t key = keys.find(folded_hash(strip_prefixes(text).rest));
-      if (key != none) events.push_back({key, rank_[m], m});
+      if (key == none) return;
+      const UnixSeconds date = record(m).date;
+      for_each_address(m, [&](Atom a) {
+        if (shortly_before_a_start(a, date)) events.push_back({key, a, rank_[m], m});
+      });
     });
     relevant = {};
-    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-      return std::pair(a.key, a.rank) < std::pair(b.key, b.rank);
-    });
+    presence = {};
+    std::sort(events.begin(), events.end(),
+              [](const Event& a, const Event& b) { return a.order() < b.order(); });
 
     std::vector<Atom> participants;
     for (const Start& start : starts) {
       participants.clear();
       add_external_participants(start.message, participants);
-      if (participants.empty()) continue;
       sort_unique(participants);
       const UnixSeconds start_date = record(start.message).date;
       const std::uint32_t start_root = uf_.find(start.message);
-      auto it =
-          std::lower_bound(events.begin(), events.end(), start, [](const Event& e, const Start& s) {
-            return std::pair(e.key, e.rank) < std::pair(s.key, s.rank);
-          });
-      std::uint32_t candidates = 0;
-      while (it != events.begin()) {
-        const Event& e = *--it;
-        if (e.key != start.key) break;
-        if (start_date - record(e.message).date > options_.subject_window_seconds) break;
-        if (uf_.find(e.message) == start_root) continue;
-        if (++candidates > max_subject_candidates) break;
-        if (!shares_external(e.message, participants)) continue;
-        if (!keys.matches(start.key, strip_prefixes(corpus_.text(record(e.message).subject)).rest))
-          continue;  // a hash collision
-        uf_.unite(start.message, e.message);
-        ++stats_.subject_merges;
-        break;
+      const Event* best = nullptr;
+      for (const Atom address : participants) {
+        const auto bound = std::tuple(start.key, address, start.rank);
+        auto it = std::lower_bound(events.begin(), events.end(), bound,
+                                   [](const Event& e, const auto& b) { return e.order() < b; });
+        while (it != events.begin()) {
+          const Event& e = *--it;
+          if (e.key != start.key || e.address != address) break;
+          if (start_date - record(e.message).date > options_.subject_window_seconds) break;
+          if (uf_.find(e.message) == start_root) continue;
+          if (!keys.matches(start.key,
+                            strip_prefixes(corpus_.text(record(e.message).subject)).rest))
+            continue;  // a hash collision
+          if (best == nullptr || e.rank > best->rank) best = &e;
+          break;
+        }
       }
+      if (best != nullptr && uf_.unite(start.message, best->message)) ++stats_.subject_merges;
     }
   }
 

@@ -58,8 +58,7 @@
 //     external when the identities are empty) with the start message. The participant must be
 //     on that message itself, so a colleague's internal note with the same subject neither
 //     joins nor extends the window. An empty base subject ("Re:") never joins. Starts are
-//     handled in date order, so a later start can join a thread an earlier start has joined;
-//     each start looks at no more than 64 earlier messages with its subject.
+//     handled in date order, so a later start can join a thread an earlier start has joined.
 //
 // Output order: threads by their earliest message, members by (date, corpus index). The same
 // corpus gives the same output. A permuted corpus gives the same grouping and the same roots;

@@ -78,13 +78,11 @@ Result<DetectionSettings> detection_settings(const Config& config) {
                           "\" is not in this system's tzdata — set [user] time_zone to an IANA "
                           "name such as \"Europe/Berlin\"");
   }
-  DetectionSettings settings{
-      Identities(config.user.addresses, config.user.own_domains),
-      BusinessCalendar(zone, config.business.hours, config.business.holidays,
-                       config.business.extra_holidays),
-      UnansweredRule{config.unanswered.sla.seconds},
-      config.user.language,
-      ThreadingOptions{}};
+  DetectionSettings settings{Identities(config.user.addresses, config.user.own_domains),
+                             BusinessCalendar(zone, config.business.hours, config.business.holidays,
+                                              config.business.extra_holidays),
+                             UnansweredRule{config.unanswered.sla.seconds}, config.user.language,
+                             ThreadingOptions{}};
   return settings;
 }
 
@@ -94,12 +92,13 @@ Result<Evaluation> evaluate(Store& store, const DetectionSettings& settings, Uni
   auto loaded = store.load_messages(corpus);
   if (!loaded) return loaded.error();
   const Threads threads = thread_messages(corpus, settings.identities, settings.threading);
-  std::vector<Finding> current = detect_unanswered(corpus, threads, settings.identities,
-                                                   settings.calendar, settings.unanswered, now,
-                                                   settings.language);
+  std::vector<Finding> current =
+      detect_unanswered(corpus, threads, settings.identities, settings.calendar,
+                        settings.unanswered, now, settings.language);
   if (record) {
     static constexpr FindingKind kinds[] = {FindingKind::unanswered};
-    if (auto recorded = store.record_findings(current, kinds, now); !recorded) return recorded.error();
+    if (auto recorded = store.record_findings(current, kinds, now); !recorded)
+      return recorded.error();
   }
   auto dismissals = store.dismissals();
   if (!dismissals) return dismissals.error();

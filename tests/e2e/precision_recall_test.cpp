@@ -27,7 +27,8 @@ struct Generated {
 
 Generated generate(std::uint64_t seed, std::size_t messages) {
   Generated g;
-  g.dir = fs::temp_directory_path() / ("nachfass-pr-" + std::to_string(seed) + "-" + std::to_string(::getpid()));
+  g.dir = fs::temp_directory_path() /
+          ("nachfass-pr-" + std::to_string(seed) + "-" + std::to_string(::getpid()));
   fs::remove_all(g.dir);
   gen::GeneratorOptions options;
   options.seed = seed;
@@ -53,8 +54,8 @@ TEST_P(PrecisionRecall, UnansweredThreadsOnAGeneratedMailbox) {
   auto store = Store::open_memory();
   ASSERT_TRUE(store);
   std::size_t warnings = 0;
-  auto imported = engine::import_maildir(g.dir / "maildir", *store, {},
-                                         [&](std::string_view) { ++warnings; });
+  auto imported =
+      engine::import_maildir(g.dir / "maildir", *store, {}, [&](std::string_view) { ++warnings; });
   ASSERT_TRUE(imported) << imported.error().to_string();
   EXPECT_EQ(imported->messages_present, g.truth.counts.messages);
   EXPECT_EQ(imported->failed, 0u);
@@ -98,8 +99,8 @@ TEST(ThreadingQuality, PairwiseAgainstGroundTruth) {
   ASSERT_TRUE(engine::import_maildir(g.dir / "maildir", *store, {}, {}));
   Corpus corpus;
   ASSERT_TRUE(store->load_messages(corpus));
-  const Threads threads = thread_messages(corpus, Identities(gen::user_identity().addresses,
-                                                             gen::user_identity().own_domains));
+  const Threads threads = thread_messages(
+      corpus, Identities(gen::user_identity().addresses, gen::user_identity().own_domains));
   std::unordered_map<std::string, ThreadId> thread_of_source;
   for (MessageIndex i = 0; i < corpus.size(); ++i)
     thread_of_source[std::string(corpus.text(corpus[i].source_id))] = threads.thread_of[i];

@@ -1,5 +1,5 @@
-#include "core/ascii.hpp"
 #include "imap/parser/command.hpp"
+#include "core/ascii.hpp"
 
 #include <algorithm>
 
@@ -60,7 +60,6 @@ Error unsendable(std::string_view why) {
   return make_error(ErrorScope::item, std::string(errors::bad_command_argument),
                     "cannot send this IMAP command argument (" + std::string(why) + ")");
 }
-
 
 EncodedArgument make_literal(std::string_view bytes, const ArgumentOptions& options) {
   EncodedArgument arg;

@@ -1,5 +1,5 @@
-#include "core/ascii.hpp"
 #include "imap/parser/fetch.hpp"
+#include "core/ascii.hpp"
 
 #include <array>
 #include <charconv>
@@ -9,11 +9,7 @@
 
 namespace nachfass::imap {
 
-
 namespace {
-
-
-
 
 Error bad_fetch(std::uint32_t seq, std::string_view what) {
   return make_error(ErrorScope::item, std::string(errors::bad_fetch),
@@ -180,7 +176,8 @@ Result<FetchItem> decode_fetch(R& response) {
       if (!env) return env.error();
       item.envelope = std::move(*env);
       continue;
-    } else if (ascii::iequals(n, "RFC822") || ascii::iequals(n, "RFC822.HEADER") || ascii::iequals(n, "RFC822.TEXT")) {
+    } else if (ascii::iequals(n, "RFC822") || ascii::iequals(n, "RFC822.HEADER") ||
+               ascii::iequals(n, "RFC822.TEXT")) {
       if (!value.is_nil() && !value.is_string())
         return bad_fetch(seq, std::string(n) + " is not a string");
       const std::string key = n.size() == 6 ? "" : ascii::upper(n.substr(7));

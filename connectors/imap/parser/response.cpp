@@ -1,14 +1,12 @@
-#include "core/ascii.hpp"
 #include "imap/parser/response.hpp"
+#include "core/ascii.hpp"
 
 #include <algorithm>
 #include <charconv>
 
 namespace nachfass::imap {
 
-
 namespace {
-
 
 // Quoted-string content the parser reads back unchanged: no CR, LF or NUL.
 bool quotable(std::string_view bytes) {

@@ -1,5 +1,5 @@
-#include "core/ascii.hpp"
 #include "imap/parser/response_parser.hpp"
+#include "core/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +10,6 @@
 #include "imap/parser/errors.hpp"
 
 namespace nachfass::imap {
-
 
 namespace {
 
@@ -48,8 +47,6 @@ inline bool is_digit(char c) {
 inline bool is_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-
-
 
 Status status_word(std::string_view word) {
   switch (word.size()) {
@@ -390,8 +387,9 @@ class FrameParser {
   }
 
   static bool section_prefix(std::string_view name) {
-    return ascii::iequals(name, "BODY") || ascii::iequals(name, "BINARY") || ascii::iequals(name, "BINARY.SIZE") ||
-           ascii::iequals(name, "BODY.PEEK") || ascii::iequals(name, "BINARY.PEEK");
+    return ascii::iequals(name, "BODY") || ascii::iequals(name, "BINARY") ||
+           ascii::iequals(name, "BINARY.SIZE") || ascii::iequals(name, "BODY.PEEK") ||
+           ascii::iequals(name, "BINARY.PEEK");
   }
 
   Result<void> token(bool in_code) {

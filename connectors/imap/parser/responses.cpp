@@ -1,5 +1,5 @@
-#include "core/ascii.hpp"
 #include "imap/parser/responses.hpp"
+#include "core/ascii.hpp"
 
 #include <algorithm>
 
@@ -8,11 +8,7 @@
 
 namespace nachfass::imap {
 
-
 namespace {
-
-
-
 
 Error wrong(std::string_view expected) {
   return make_error(ErrorScope::item, std::string(errors::wrong_response),

@@ -1,10 +1,10 @@
 // nachfass: the command line host. Glue only: parse arguments, load config and store, call the
 // engine, print. Errors print one line "nachfass: [id] what to do" and map to exit codes:
 //   0 ok, 1 the job failed (a source, the store, an unknown finding key), 2 usage or config error.
-#include <CLI/CLI.hpp>
 #include <date/tz.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -122,26 +122,34 @@ void print_findings(const engine::Evaluation& evaluation, const engine::Detectio
   }
   const auto* zone = settings.calendar.zone();
   const bool de = language == Language::de;
-  std::cout << tr(language, "Unbeantwortete Kundenanfragen, Stand ", "Unanswered customer threads as of ")
+  std::cout << tr(language, "Unbeantwortete Kundenanfragen, Stand ",
+                  "Unanswered customer threads as of ")
             << local_text(now, zone, de) << ": " << evaluation.findings.size() << "\n";
   auto print = [&](const Finding& f, std::string_view marker) {
     std::cout << "\n  " << f.key << "  " << marker
-              << pad(std::to_string(f.waiting_business_days) + tr(language, " Werktage", " bus. days"), 14)
+              << pad(std::to_string(f.waiting_business_days) +
+                         tr(language, " Werktage", " bus. days"),
+                     14)
               << pad(shorten(f.customer, 28), 30) << shorten(f.subject, 48) << "\n"
               << "      " << f.reason << "\n"
-              << "      " << (f.contact_name.empty() ? "" : f.contact_name + " ") << "<" << f.contact
-              << ">, " << tr(language, "seit ", "since ") << local_text(f.since, zone, de) << "\n";
+              << "      " << (f.contact_name.empty() ? "" : f.contact_name + " ") << "<"
+              << f.contact << ">, " << tr(language, "seit ", "since ")
+              << local_text(f.since, zone, de) << "\n";
   };
   for (const auto& f : evaluation.findings) print(f, "");
   if (all) {
-    for (const auto& f : evaluation.snoozed) print(f, tr(language, "[zurückgestellt] ", "[snoozed] "));
-    for (const auto& f : evaluation.dismissed) print(f, tr(language, "[verworfen] ", "[dismissed] "));
+    for (const auto& f : evaluation.snoozed)
+      print(f, tr(language, "[zurückgestellt] ", "[snoozed] "));
+    for (const auto& f : evaluation.dismissed)
+      print(f, tr(language, "[verworfen] ", "[dismissed] "));
   }
   const std::size_t hidden = evaluation.snoozed.size() + evaluation.dismissed.size();
   if (hidden > 0 && !all)
     std::cout << "\n"
-              << hidden << tr(language, " weitere ausgeblendet (zurückgestellt oder verworfen; --all zeigt sie)",
-                              " more hidden (snoozed or dismissed; --all shows them)")
+              << hidden
+              << tr(language,
+                    " weitere ausgeblendet (zurückgestellt oder verworfen; --all zeigt sie)",
+                    " more hidden (snoozed or dismissed; --all shows them)")
               << "\n";
 }
 
@@ -168,9 +176,10 @@ Result<Context> load_context(const Globals& globals, bool need_identities) {
   if (!globals.now_text.empty()) {
     auto parsed = parse_instant(globals.now_text, settings->calendar.zone());
     if (!parsed)
-      return make_error(ErrorScope::account, "usage.bad_time",
-                        "--now \"" + globals.now_text +
-                            "\" is not an ISO 8601 time — write e.g. 2026-11-23T09:30:00Z or 2026-11-23");
+      return make_error(
+          ErrorScope::account, "usage.bad_time",
+          "--now \"" + globals.now_text +
+              "\" is not an ISO 8601 time — write e.g. 2026-11-23T09:30:00Z or 2026-11-23");
     now = *parsed;
   }
   const std::filesystem::path state =
@@ -228,7 +237,8 @@ int run_findings(const Globals& globals, bool json, bool all) {
   auto count = c.store.message_count();
   if (!count) return report(count.error());
   if (*count == 0 && !json)
-    std::cerr << tr(c.settings.language, "Noch keine Nachrichten gelesen — zuerst `nachfass scan` ausführen.\n",
+    std::cerr << tr(c.settings.language,
+                    "Noch keine Nachrichten gelesen — zuerst `nachfass scan` ausführen.\n",
                     "No messages read yet — run `nachfass scan` first.\n");
   // Evaluating as of another time must not rewrite the history of first-seen times.
   auto evaluation = engine::evaluate(c.store, c.settings, c.now, globals.now_text.empty());
@@ -244,9 +254,9 @@ Result<Finding> current_finding(Context& c, const std::string& key) {
   for (auto* list : {&evaluation->findings, &evaluation->snoozed, &evaluation->dismissed})
     for (auto& f : *list)
       if (f.key == key) return f;
-  return make_error(ErrorScope::item, "findings.unknown_key",
-                    "no current finding has the key \"" + key +
-                        "\" — `nachfass findings --all` lists the keys");
+  return make_error(
+      ErrorScope::item, "findings.unknown_key",
+      "no current finding has the key \"" + key + "\" — `nachfass findings --all` lists the keys");
 }
 
 int run_dismiss(const Globals& globals, const std::string& key) {
@@ -267,12 +277,13 @@ int run_snooze(const Globals& globals, const std::string& key, const std::string
   Context& c = *context;
   auto until = parse_instant(until_text, c.settings.calendar.zone());
   if (!until)
-    return report(make_error(ErrorScope::account, "usage.bad_time",
-                             "--until \"" + until_text +
-                                 "\" is not an ISO 8601 date or time — write e.g. 2026-12-01"));
+    return report(make_error(
+        ErrorScope::account, "usage.bad_time",
+        "--until \"" + until_text + "\" is not an ISO 8601 date or time — write e.g. 2026-12-01"));
   if (*until <= c.now)
-    return report(make_error(ErrorScope::account, "usage.bad_time",
-                             "--until " + until_text + " is not in the future — give a later date"));
+    return report(
+        make_error(ErrorScope::account, "usage.bad_time",
+                   "--until " + until_text + " is not in the future — give a later date"));
   auto finding = current_finding(c, key);
   if (!finding) return report(finding.error());
   if (auto done = c.store.snooze(key, *until, c.now); !done) return report(done.error());
@@ -285,26 +296,30 @@ int run_snooze(const Globals& globals, const std::string& key, const std::string
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Nachfass finds the customers who are waiting for you: unanswered threads in your "
-               "mailbox, measured in business time."};
+  CLI::App app{
+      "Nachfass finds the customers who are waiting for you: unanswered threads in your "
+      "mailbox, measured in business time."};
   app.set_version_flag("--version", std::string("nachfass ") + NACHFASS_VERSION);
   Globals globals;
   app.add_option("--config", globals.config_file,
                  "Config file (default: ~/.config/nachfass/config.toml)");
   app.add_option("--state", globals.state_file,
                  "State database (default: ~/.local/share/nachfass/state.db)");
-  app.add_option("--now", globals.now_text,
-                 "Evaluate as of this ISO 8601 time instead of the clock (e.g. 2026-11-23T09:30:00Z)");
+  app.add_option(
+      "--now", globals.now_text,
+      "Evaluate as of this ISO 8601 time instead of the clock (e.g. 2026-11-23T09:30:00Z)");
   app.require_subcommand(1);
 
   std::string maildir;
   bool json = false, all = false;
   std::string key, until;
-  auto* scan = app.add_subcommand("scan", "Read the mailbox into the state and list what needs an answer");
+  auto* scan =
+      app.add_subcommand("scan", "Read the mailbox into the state and list what needs an answer");
   scan->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
   scan->add_flag("--json", json, "Print the findings as one JSON array");
 
-  auto* findings = app.add_subcommand("findings", "List the current findings (from the last scan's mail)");
+  auto* findings =
+      app.add_subcommand("findings", "List the current findings (from the last scan's mail)");
   findings->add_flag("--json", json, "Print one JSON array");
   findings->add_flag("--all", all, "Include dismissed and snoozed findings");
 

@@ -26,7 +26,8 @@ INSTANTIATE_TEST_SUITE_P(
                       SubjectRow{"Automatic reply: Invoice 4711", true},
                       SubjectRow{"Out of Office: Renewal", true},
                       SubjectRow{"Out of Office AutoReply: Renewal", true},
-                      SubjectRow{"AUTO: Hans Meier is out of the office (returning 01.12.2026)", true},
+                      SubjectRow{"AUTO: Hans Meier is out of the office (returning 01.12.2026)",
+                                 true},
                       SubjectRow{"Ich bin nicht im Büro", true},
                       SubjectRow{"Réponse automatique : Devis", true},
                       SubjectRow{"Autosvar: Offert", true},
@@ -36,8 +37,7 @@ INSTANTIATE_TEST_SUITE_P(
                       SubjectRow{"Abwesenheit im Dezember - Lieferung", false},
                       SubjectRow{"Auto: Neuwagenangebot", false},
                       SubjectRow{"Out of office hours support contract", false},
-                      SubjectRow{"Re: Angebot", false},
-                      SubjectRow{"", false}));
+                      SubjectRow{"Re: Angebot", false}, SubjectRow{"", false}));
 
 TEST(NoReply, Addresses) {
   EXPECT_TRUE(is_noreply_address("noreply@shop.de"));
@@ -68,7 +68,8 @@ TEST(Classify, OrderAndNoValues) {
 }
 
 TEST(Identities, DirectionByAddressAndDomain) {
-  Identities ids({"Anna.Vogel@Example.com", "vertrieb@example.com"}, {"@example.com", "example.de"});
+  Identities ids({"Anna.Vogel@Example.com", "vertrieb@example.com"},
+                 {"@example.com", "example.de"});
   EXPECT_TRUE(ids.is_user("anna.vogel@example.com"));
   EXPECT_TRUE(ids.is_user("VERTRIEB@example.com"));
   EXPECT_FALSE(ids.is_user("juergen@example.com"));

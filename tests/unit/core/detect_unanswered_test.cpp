@@ -27,15 +27,15 @@ struct Mail {
 struct Scenario {
   const char* name;
   std::vector<Mail> mails;
-  UnixSeconds now;                  // offset from monday_0900
+  UnixSeconds now;                      // offset from monday_0900
   std::optional<std::string> awaiting;  // expected finding's awaiting id, or none
-  UnixSeconds since = 0;            // offset of the expected wait start
+  UnixSeconds since = 0;                // offset of the expected wait start
 };
 
 const BusinessCalendar& calendar() {
-  static const BusinessCalendar c(date::locate_zone("Europe/Berlin"), BusinessHours{},
-                                  *HolidayRegion::parse("DE-BY"),
-                                  {std::chrono::year{2026} / 12 / 24, std::chrono::year{2026} / 12 / 31});
+  static const BusinessCalendar c(
+      date::locate_zone("Europe/Berlin"), BusinessHours{}, *HolidayRegion::parse("DE-BY"),
+      {std::chrono::year{2026} / 12 / 24, std::chrono::year{2026} / 12 / 31});
   return c;
 }
 
@@ -93,35 +93,66 @@ INSTANTIATE_TEST_SUITE_P(
         Scenario{"still inside the SLA", {{"c1", customer, 0}}, day + 7 * hour, std::nullopt},
         Scenario{"due exactly two working days later", {{"c1", customer, 0}}, 2 * day, "c1", 0},
         Scenario{"one minute before due", {{"c1", customer, 0}}, 2 * day - 60, std::nullopt},
-        Scenario{"answered by the user", {{"c1", customer, 0}, {"a1", anna, day, "c1"}}, 5 * day, std::nullopt},
-        Scenario{"answered by a colleague", {{"c1", customer, 0}, {"j1", colleague, day, "c1"}}, 5 * day,
+        Scenario{"answered by the user",
+                 {{"c1", customer, 0}, {"a1", anna, day, "c1"}},
+                 5 * day,
+                 std::nullopt},
+        Scenario{"answered by a colleague",
+                 {{"c1", customer, 0}, {"j1", colleague, day, "c1"}},
+                 5 * day,
                  std::nullopt},
         Scenario{"answered late still counts as answered",
-                 {{"c1", customer, 0}, {"a1", anna, 4 * day, "c1"}}, 5 * day, std::nullopt},
+                 {{"c1", customer, 0}, {"a1", anna, 4 * day, "c1"}},
+                 5 * day,
+                 std::nullopt},
         Scenario{"our auto-reply is no answer",
-                 {{"c1", customer, 0}, {"a1", anna, 60, "c1", Automation::auto_submitted}}, 3 * day + hour,
-                 "c1", 0},
+                 {{"c1", customer, 0}, {"a1", anna, 60, "c1", Automation::auto_submitted}},
+                 3 * day + hour,
+                 "c1",
+                 0},
         Scenario{"customer's out-of-office after our answer",
-                 {{"c1", customer, 0}, {"a1", anna, hour, "c1"},
+                 {{"c1", customer, 0},
+                  {"a1", anna, hour, "c1"},
                   {"o1", customer, hour + 60, "a1", Automation::out_of_office_subject}},
-                 5 * day, std::nullopt},
+                 5 * day,
+                 std::nullopt},
         Scenario{"two unanswered customer mails: wait from the first, reply to the last",
-                 {{"c1", customer, 0}, {"c2", customer, day, "c1"}}, 4 * day, "c2", 0},
+                 {{"c1", customer, 0}, {"c2", customer, day, "c1"}},
+                 4 * day,
+                 "c2",
+                 0},
         Scenario{"customer writes again after our answer",
-                 {{"c1", customer, 0}, {"a1", anna, hour, "c1"}, {"c2", customer, day, "a1"}}, 4 * day, "c2",
+                 {{"c1", customer, 0}, {"a1", anna, hour, "c1"}, {"c2", customer, day, "a1"}},
+                 4 * day,
+                 "c2",
                  day},
         Scenario{"internal thread", {{"j1", colleague, 0}}, 5 * day, std::nullopt},
         Scenario{"newsletter from a customer's domain",
-                 {{"n1", "news@mueller.de", 0, "", Automation::mailing_list}}, 5 * day, std::nullopt},
+                 {{"n1", "news@mueller.de", 0, "", Automation::mailing_list}},
+                 5 * day,
+                 std::nullopt},
         Scenario{"clock skew: our reply names the customer's mail but is dated earlier",
-                 {{"c1", customer, hour}, {"a1", anna, hour - 120, "c1"}}, 5 * day, std::nullopt},
+                 {{"c1", customer, hour}, {"a1", anna, hour - 120, "c1"}},
+                 5 * day,
+                 std::nullopt},
         Scenario{"an answer after `now` does not exist yet",
-                 {{"c1", customer, 0}, {"a1", anna, 4 * day, "c1"}}, 3 * day + hour, "c1", 0},
-        Scenario{"a mail after `now` does not exist yet", {{"c1", customer, 10 * day}}, 5 * day, std::nullopt},
+                 {{"c1", customer, 0}, {"a1", anna, 4 * day, "c1"}},
+                 3 * day + hour,
+                 "c1",
+                 0},
+        Scenario{"a mail after `now` does not exist yet",
+                 {{"c1", customer, 10 * day}},
+                 5 * day,
+                 std::nullopt},
         Scenario{"weekend does not count: Friday 16:00 mail, due Tuesday 16:00",
-                 {{"c1", customer, 4 * day + 7 * hour}}, 8 * day + 6 * hour, std::nullopt},
+                 {{"c1", customer, 4 * day + 7 * hour}},
+                 8 * day + 6 * hour,
+                 std::nullopt},
         Scenario{"weekend does not count: due Tuesday 16:00",
-                 {{"c1", customer, 4 * day + 7 * hour}}, 8 * day + 7 * hour, "c1", 4 * day + 7 * hour}));
+                 {{"c1", customer, 4 * day + 7 * hour}},
+                 8 * day + 7 * hour,
+                 "c1",
+                 4 * day + 7 * hour}));
 
 TEST(UnansweredHolidays, ChristmasStopsTheClock) {
   // Wednesday 2026-12-23 09:00: 8 h that day, 24th (extra), 25th/26th holidays, weekend,
@@ -135,20 +166,25 @@ TEST(UnansweredHolidays, ChristmasStopsTheClock) {
 }
 
 TEST(UnansweredReason, PlainLanguageInBothLanguages) {
-  const std::vector<Mail> mails{{"c1", customer, 0, "", Automation::none, "Angebot Q3", "Sabine Keller"}};
+  const std::vector<Mail> mails{
+      {"c1", customer, 0, "", Automation::none, "Angebot Q3", "Sabine Keller"}};
   auto de = run(mails, 8 * day + hour, Language::de);
   ASSERT_EQ(de.size(), 1u);
-  EXPECT_EQ(de[0].reason, "Sabine Keller (mueller.de) wartet seit 6 Werktagen auf Antwort zu „Angebot Q3“");
+  EXPECT_EQ(de[0].reason,
+            "Sabine Keller (mueller.de) wartet seit 6 Werktagen auf Antwort zu „Angebot Q3“");
   EXPECT_EQ(de[0].waiting_business_days, 6);
   EXPECT_EQ(de[0].customer, "mueller.de");
   EXPECT_EQ(de[0].contact, customer);
   auto en = run(mails, 8 * day + hour, Language::en);
-  EXPECT_EQ(en[0].reason, "Sabine Keller (mueller.de) has been waiting 6 business days for a reply to “Angebot Q3”");
+  EXPECT_EQ(
+      en[0].reason,
+      "Sabine Keller (mueller.de) has been waiting 6 business days for a reply to “Angebot Q3”");
   EXPECT_EQ(en[0].key, de[0].key);
 }
 
 TEST(UnansweredReason, FreemailCustomerIsThePerson) {
-  const std::vector<Mail> mails{{"c1", "kurt.m@gmx.de", 0, "", Automation::none, "Anfrage", "Kurt Maier"}};
+  const std::vector<Mail> mails{
+      {"c1", "kurt.m@gmx.de", 0, "", Automation::none, "Anfrage", "Kurt Maier"}};
   auto findings = run(mails, 4 * day, Language::de);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].customer, "Kurt Maier");
@@ -157,8 +193,9 @@ TEST(UnansweredReason, FreemailCustomerIsThePerson) {
 
 TEST(UnansweredKey, StableAcrossNewMessagesInTheThread) {
   auto first = run({{"c1", customer, 0}}, 4 * day, Language::de);
-  auto later = run({{"c1", customer, 0}, {"a1", anna, 4 * day, "c1"}, {"c2", customer, 5 * day, "a1"}},
-                   9 * day, Language::de);
+  auto later =
+      run({{"c1", customer, 0}, {"a1", anna, 4 * day, "c1"}, {"c2", customer, 5 * day, "a1"}},
+          9 * day, Language::de);
   ASSERT_EQ(first.size(), 1u);
   ASSERT_EQ(later.size(), 1u);
   EXPECT_EQ(first[0].key, later[0].key);

@@ -20,7 +20,8 @@ Message parse_ok(std::string_view raw, UnixSeconds delivery = 1'800'000'000,
 TEST(HeaderParser, DecodesEncodedWordsInEveryCommonCharset) {
   const Message m = parse_ok(
       "From: =?UTF-8?Q?J=C3=BCrgen_Wei=C3=9F?= <Juergen.Weiss@Mueller-GmbH.de>\n"
-      "To: =?ISO-8859-1?Q?S=F8ren_M=F8ller?= <soren@example.dk>, \"Keller, Sabine\" <s.keller@x.de>\n"
+      "To: =?ISO-8859-1?Q?S=F8ren_M=F8ller?= <soren@example.dk>, \"Keller, Sabine\" "
+      "<s.keller@x.de>\n"
       "Cc: =?windows-1252?Q?Fran=E7ois_=80uro?= <f@x.fr>\n"
       "Subject: =?UTF-8?B?QW5nZWJvdCBmw7xyIE3DvGxsZXIgR21iSA==?=\n"
       "Message-ID: <abc@mail.example>\n"
@@ -67,7 +68,8 @@ TEST(HeaderParser, CharacterSplitAcrossEncodedWords) {
 
 TEST(HeaderParser, FoldedDisplayNamesAndSubjectsAreUnfolded) {
   const Message m = parse_ok(
-      "From: \"Anna\n Vogel\" <a@b.de>\nTo: Hans\n Meier <h@m.de>\nSubject: Angebot\n\t f\xc3\xbcr  Q3\n\n");
+      "From: \"Anna\n Vogel\" <a@b.de>\nTo: Hans\n Meier <h@m.de>\nSubject: Angebot\n\t f\xc3\xbcr "
+      " Q3\n\n");
   EXPECT_EQ(m.from.name, "Anna Vogel");
   ASSERT_EQ(m.to.size(), 1u);
   EXPECT_EQ(m.to[0].name, "Hans Meier");
@@ -75,7 +77,9 @@ TEST(HeaderParser, FoldedDisplayNamesAndSubjectsAreUnfolded) {
 }
 
 TEST(HeaderParser, UndeclaredEightBitHeadersFallBackToWindows1252) {
-  const Message m = parse_ok("From: \"M\xfcller\" <m@x.de>\nSubject: Gr\xfc\xdf" "e\n\n");
+  const Message m = parse_ok(
+      "From: \"M\xfcller\" <m@x.de>\nSubject: Gr\xfc\xdf"
+      "e\n\n");
   EXPECT_EQ(m.from.name, "Müller");
   EXPECT_EQ(m.subject, "Grüße");
 }
@@ -122,8 +126,8 @@ TEST(HeaderParser, ObsoleteZoneNames) {
 }
 
 TEST(HeaderParser, GroupsAndUndisclosedRecipients) {
-  const Message m = parse_ok(
-      "From: a@b.de\nTo: undisclosed-recipients:;\nCc: Team: x@y.de, \"Z\" <z@y.de>;\n\n");
+  const Message m =
+      parse_ok("From: a@b.de\nTo: undisclosed-recipients:;\nCc: Team: x@y.de, \"Z\" <z@y.de>;\n\n");
   EXPECT_TRUE(m.to.empty());
   ASSERT_EQ(m.cc.size(), 2u);
   EXPECT_EQ(m.cc[1].email, "z@y.de");
@@ -148,12 +152,14 @@ INSTANTIATE_TEST_SUITE_P(
         AutomationRow{"From: k@kunde.de\nAuto-Submitted: auto-replied (vacation)\nSubject: Re: x",
                       Automation::auto_submitted},
         AutomationRow{"From: k@kunde.de\nAuto-Submitted: no\nSubject: x", Automation::none},
-        AutomationRow{"From: k@kunde.de\nX-Autoreply: yes\nSubject: x", Automation::autoreply_header},
+        AutomationRow{"From: k@kunde.de\nX-Autoreply: yes\nSubject: x",
+                      Automation::autoreply_header},
         AutomationRow{"From: k@kunde.de\nX-Auto-Response-Suppress: All\nSubject: x",
                       Automation::autoreply_header},
         AutomationRow{"From: k@kunde.de\nX-Auto-Response-Suppress: DR, RN\nSubject: x",
                       Automation::none},
-        AutomationRow{"From: news@kunde.de\nPrecedence: bulk\nSubject: x", Automation::precedence_bulk},
+        AutomationRow{"From: news@kunde.de\nPrecedence: bulk\nSubject: x",
+                      Automation::precedence_bulk},
         AutomationRow{"From: news@kunde.de\nList-Unsubscribe: <mailto:u@kunde.de>\nSubject: x",
                       Automation::mailing_list},
         AutomationRow{"From: \"Shop\" <No-Reply@shop.de>\nSubject: Ihre Bestellung",
@@ -244,7 +250,8 @@ TEST(HeaderParser, RealHttpdArchiveTimeZones) {
   ASSERT_EQ(messages.size(), 108u);
   std::set<int> offsets;
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    auto result = parse_message_headers(messages[i], ParseContext{"httpd", "INBOX", FolderRole::inbox, 0});
+    auto result =
+        parse_message_headers(messages[i], ParseContext{"httpd", "INBOX", FolderRole::inbox, 0});
     ASSERT_TRUE(result.has_value());
     EXPECT_TRUE(result->date_from_header) << i;
     // July 2020.
