@@ -478,14 +478,20 @@ class Threader {
     order_.resize(n_);
     rank_.resize(n_);
     if (n_ == 0) return;
+    // One sweep over the records gathers what the later steps need from all of them.
     std::vector<UnixSeconds> dates(n_);
     UnixSeconds lo = record(0).date;
     UnixSeconds hi = lo;
     for (std::uint32_t m = 0; m < n_; ++m) {
-      const UnixSeconds date = record(m).date;
-      dates[m] = date;
-      lo = std::min(lo, date);
-      hi = std::max(hi, date);
+      const MessageRecord& r = record(m);
+      dates[m] = r.date;
+      lo = std::min(lo, r.date);
+      hi = std::max(hi, r.date);
+      id_limit_ = std::max({id_limit_, r.message_id, r.in_reply_to});
+      for (const Atom ref : corpus_.references(m)) id_limit_ = std::max(id_limit_, ref);
+      if (r.thread_index != empty_atom) indexed_.push_back(m);
+      if (r.refs_count == 0 && r.in_reply_to == empty_atom && r.subject != empty_atom)
+        unreferenced_.push_back(m);
     }
     const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
     const int index_bits = std::max(1, static_cast<int>(std::bit_width(n_ - 1)));
@@ -514,13 +520,7 @@ class Threader {
   // ---- step 1
 
   void link_references() {
-    Atom id_limit = 0;
-    for (std::uint32_t m = 0; m < n_; ++m) {
-      const MessageRecord& r = record(m);
-      id_limit = std::max({id_limit, r.message_id, r.in_reply_to});
-      for (const Atom ref : corpus_.references(m)) id_limit = std::max(id_limit, ref);
-    }
-    node_of_.assign(static_cast<std::size_t>(id_limit) + 1, none);
+    node_of_.assign(static_cast<std::size_t>(id_limit_) + 1, none);
     tree_parent_.assign(n_, none);
 
     // The earliest message holding a Message-ID is its container; duplicates join it.
@@ -692,21 +692,18 @@ class Threader {
   }
 
   void merge_by_thread_index() {
-    std::vector<std::uint32_t> indexed;
-    for (std::uint32_t m = 0; m < n_; ++m)
-      if (record(m).thread_index != empty_atom) indexed.push_back(m);
-    if (indexed.empty()) return;
+    if (indexed_.empty()) return;
     std::vector<std::uint32_t> conversation_of(n_, none);
-    ConversationTable table(indexed.size());
+    ConversationTable table(indexed_.size());
     ConversationHeader header{};
-    for_each_text(indexed, &MessageRecord::thread_index,
+    for_each_text(indexed_, &MessageRecord::thread_index,
                   [&](std::uint32_t m, std::string_view text) {
                     if (decode_conversation_header(text, header))
                       conversation_of[m] = table.intern(header);
                     else
                       ++stats_.bad_thread_index;
                   });
-    indexed = {};
+    indexed_ = {};
     if (table.size() == 0) return;
 
     // Members per conversation, in (date, index) order.
@@ -766,11 +763,9 @@ class Threader {
       std::uint32_t key;
     };
     std::vector<std::uint32_t> candidates;
-    for (std::uint32_t m = 0; m < n_; ++m) {
-      const MessageRecord& r = record(m);
-      if (r.refs_count != 0 || r.in_reply_to != empty_atom || r.subject == empty_atom) continue;
+    for (const std::uint32_t m : unreferenced_)
       if (uf_.least(m) == rank_[m]) candidates.push_back(m);  // the earliest of its thread
-    }
+    unreferenced_ = {};
     std::vector<Start> starts;
     SubjectKeys keys;
     for_each_text(candidates, &MessageRecord::subject, [&](std::uint32_t m, std::string_view text) {
@@ -888,27 +883,28 @@ class Threader {
   // ---- output
 
   Threads collect() {
+    rank_ = {};
+    external_ = {};
     Threads out;
     out.stats = stats_;
     out.thread_of.resize(n_);
-    std::vector<std::uint32_t> thread_of_root(uf_size(), none);
-    std::vector<std::uint32_t> sizes;
-    for (const std::uint32_t m : order_) {
-      std::uint32_t& id = thread_of_root[uf_.find(m)];
-      if (id == none) {
-        id = static_cast<std::uint32_t>(sizes.size());
-        sizes.push_back(0);
+    {
+      std::vector<std::uint32_t> thread_of_root(uf_size(), none);
+      for (const std::uint32_t m : order_) {
+        std::uint32_t& id = thread_of_root[uf_.find(m)];
+        if (id == none) {
+          id = static_cast<std::uint32_t>(out.threads.size());
+          out.threads.emplace_back();
+        }
+        out.thread_of[m] = id;
+        ++out.threads[id].members_count;
       }
-      out.thread_of[m] = id;
-      ++sizes[id];
     }
-    thread_of_root = {};
-
-    out.threads.resize(sizes.size());
+    uf_ = UnionFind();
     std::uint32_t begin = 0;
-    for (std::size_t t = 0; t < sizes.size(); ++t) {
-      out.threads[t].members_begin = begin;
-      begin += sizes[t];
+    for (Thread& t : out.threads) {
+      t.members_begin = begin;
+      begin += std::exchange(t.members_count, 0);
     }
     out.members.resize(n_);
     for (const std::uint32_t m : order_) {
@@ -940,6 +936,9 @@ class Threader {
 
   std::vector<std::uint32_t> order_;         // message indexes by (date, index)
   std::vector<std::uint32_t> rank_;          // position of each message in order_
+  Atom id_limit_ = empty_atom;               // the largest Message-ID atom any message names
+  std::vector<std::uint32_t> indexed_;       // messages with a Thread-Index
+  std::vector<std::uint32_t> unreferenced_;  // messages with a subject and no parent header
   std::vector<std::uint32_t> node_of_;       // Message-ID atom -> container
   std::vector<std::uint32_t> tree_parent_;   // container -> JWZ parent container
   std::vector<Atom> ghost_id_;               // container - n -> its Message-ID

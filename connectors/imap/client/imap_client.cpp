@@ -20,7 +20,9 @@ using boost::system::error_code;
 
 struct Client::Transport {
   explicit Transport(asio::any_io_executor executor)
-      : context(asio::ssl::context::tls_client), stream(executor, context), timer(executor),
+      : context(asio::ssl::context::tls_client),
+        stream(executor, context),
+        timer(executor),
         resolver(executor) {}
   asio::ssl::context context;
   asio::ssl::stream<tcp::socket> stream;
@@ -55,7 +57,9 @@ std::string verb_of(const Command& command) {
   return upper(verb);
 }
 
-bool sensitive_verb(std::string_view verb) { return verb == "LOGIN" || verb == "AUTHENTICATE"; }
+bool sensitive_verb(std::string_view verb) {
+  return verb == "LOGIN" || verb == "AUTHENTICATE";
+}
 
 // One line, printable: server texts end up in our one-line errors.
 std::string printable(std::string_view text, std::size_t max = 200) {
@@ -132,7 +136,9 @@ Client::Client(asio::any_io_executor executor, ClientOptions options)
   if (options_.port == 0) options_.port = options_.security == Security::tls ? 993 : 143;
 }
 
-Client::~Client() { close(); }
+Client::~Client() {
+  close();
+}
 
 std::string Client::server_name() const {
   return options_.host + ":" + std::to_string(options_.port);
@@ -182,7 +188,9 @@ void Client::arm(std::chrono::milliseconds timeout) {
   });
 }
 
-void Client::disarm() { transport_->timer.cancel(); }
+void Client::disarm() {
+  transport_->timer.cancel();
+}
 
 void Client::trace_sent(std::string_view line, bool sensitive) {
   if (!options_.trace) return;
@@ -303,8 +311,7 @@ asio::awaitable<Result<void>> Client::connect() {
               "insecure_skip_verify_for_host = \"" +
               options_.host + "\""));
     co_return fail(make_error(ErrorScope::account, "imap.tls",
-                              "TLS handshake with " + server_name() + " failed (" +
-                                  hec.message() +
+                              "TLS handshake with " + server_name() + " failed (" + hec.message() +
                                   ") — check that `port` and `security` match the server "
                                   "(993 = tls, 143 = starttls)"));
   };
@@ -377,9 +384,9 @@ asio::awaitable<Result<void>> Client::refresh_capabilities() {
 
 asio::awaitable<Result<void>> Client::write_raw(std::string_view bytes, std::string_view what) {
   if (closed_ || !transport_)
-    co_return make_error(ErrorScope::transient, "imap.connect",
-                         "not connected to " + server_name() + " (" + std::string(what) +
-                             ") — reconnect");
+    co_return make_error(
+        ErrorScope::transient, "imap.connect",
+        "not connected to " + server_name() + " (" + std::string(what) + ") — reconnect");
   error_code ec;
   arm(options_.command_timeout);
   if (transport_->tls)
@@ -401,25 +408,26 @@ asio::awaitable<Result<Response>> Client::read_next(std::string_view step) {
       const Error& e = next.error();
       co_return fail(make_error(ErrorScope::transient, "imap.protocol",
                                 server_name() + " sent a response the client cannot use during " +
-                                    std::string(step) + " (" + e.id + ": " +
-                                    printable(e.message) +
+                                    std::string(step) + " (" + e.id + ": " + printable(e.message) +
                                     ") — try again; if it persists, report it with --trace"));
     }
     if (*next) {
       Response response = std::move(**next);
       if (options_.trace) {
-        std::string head = response.is_tagged() ? response.tag : response.is_continuation() ? "+" : "*";
+        std::string head = response.is_tagged()         ? response.tag
+                           : response.is_continuation() ? "+"
+                                                        : "*";
         head += ' ';
-        head += response.is_status() ? std::string(to_string(response.status)) + " " +
-                                           printable(response.text, 120)
-                                     : response.keyword;
+        head += response.is_status()
+                    ? std::string(to_string(response.status)) + " " + printable(response.text, 120)
+                    : response.keyword;
         options_.trace("S: " + head);
       }
       if (response.is_untagged() && response.status == Status::bye) {
         bye_text_ = response.text;
         co_return fail(make_error(ErrorScope::transient, "imap.protocol",
-                                  server_name() + " ended the session during " +
-                                      std::string(step) + " (BYE: " + printable(response.text) +
+                                  server_name() + " ended the session during " + std::string(step) +
+                                      " (BYE: " + printable(response.text) +
                                       ") — try again later"));
       }
       if (response.is_tagged() && in_flight_ > 0) --in_flight_;
@@ -495,7 +503,11 @@ asio::awaitable<Result<Completion>> Client::execute(const Command& command,
         continue;
       }
       ++round_trips_;
-      trace_sent(command.parts[next_part], sensitive);
+      if (sensitive) {
+        if (options_.trace) options_.trace("C: <redacted>");
+      } else {
+        trace_sent(command.parts[next_part], false);
+      }
       if (auto w = co_await write_raw(command.parts[next_part], verb); !w) co_return w.error();
       ++next_part;
       continue;
@@ -560,16 +572,18 @@ asio::awaitable<Result<void>> Client::authenticate(const Credentials& credential
   if (mechanism == AuthMechanism::xoauth2) {
     if (!offers("XOAUTH2"))
       co_return make_error(ErrorScope::account, "imap.auth",
-                           server_name() + " does not offer AUTH=XOAUTH2 — use a password "
-                                           "(app password) for this server");
+                           server_name() +
+                               " does not offer AUTH=XOAUTH2 — use a password "
+                               "(app password) for this server");
     co_return co_await authenticate_sasl(
         credentials, "XOAUTH2", sasl_xoauth2_response(credentials.username, credentials.secret));
   }
   if (capabilities_.has("LOGINDISABLED"))
     co_return make_error(ErrorScope::account, "imap.auth",
-                         server_name() + " refuses to log in on this connection "
-                                         "(LOGINDISABLED) — use security = \"tls\" or "
-                                         "\"starttls\"");
+                         server_name() +
+                             " refuses to log in on this connection "
+                             "(LOGINDISABLED) — use security = \"tls\" or "
+                             "\"starttls\"");
   if (mechanism == AuthMechanism::plain)
     co_return co_await authenticate_sasl(
         credentials, "PLAIN", sasl_plain_response(credentials.username, credentials.secret));
@@ -592,6 +606,16 @@ asio::awaitable<Result<void>> Client::authenticate(const Credentials& credential
                              " (LOGIN: " + printable(done->text) +
                              ") — check the user name and the password configured for this "
                              "account");
+  if (done->code && done->code->name == "CAPABILITY") {
+    Response tagged;
+    tagged.kind = ResponseKind::tagged;
+    tagged.status = Status::ok;
+    tagged.code = done->code;
+    if (auto caps = parse_capabilities(tagged)) {
+      capabilities_ = std::move(*caps);
+      co_return Result<void>{};
+    }
+  }
   co_return co_await refresh_capabilities();
 }
 
@@ -632,17 +656,16 @@ asio::awaitable<Result<std::vector<ListEntry>>> Client::list_all() {
   });
   if (!done) co_return done.error();
   if (done->status != Status::ok)
-    co_return make_error(ErrorScope::transient, "imap.protocol",
-                         server_name() + " refused LIST (" + printable(done->text) +
-                             ") — try again later");
+    co_return make_error(
+        ErrorScope::transient, "imap.protocol",
+        server_name() + " refused LIST (" + printable(done->text) + ") — try again later");
   co_return entries;
 }
 
 asio::awaitable<Result<SelectedMailbox>> Client::examine(std::string_view folder_utf8,
                                                          std::string_view parameters) {
-  auto built = CommandBuilder(tags_.next(), "EXAMINE", argument_options())
-                   .mailbox(folder_utf8)
-                   .build();
+  auto built =
+      CommandBuilder(tags_.next(), "EXAMINE", argument_options()).mailbox(folder_utf8).build();
   if (!built)
     co_return make_error(ErrorScope::collection, "imap.no",
                          "folder \"" + std::string(folder_utf8) + "\" cannot be named on " +

@@ -23,6 +23,8 @@ namespace asio = boost::asio;
 
 namespace {
 
+const std::string all_criteria = "ALL";
+
 constexpr std::string_view header_fields =
     "FROM SENDER TO CC SUBJECT DATE MESSAGE-ID IN-REPLY-TO REFERENCES AUTO-SUBMITTED X-AUTOREPLY "
     "X-AUTORESPOND X-AUTO-RESPONSE-SUPPRESS X-MS-EXCHANGE-INBOX-RULES-LOOP PRECEDENCE LIST-ID "
@@ -35,7 +37,9 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::string section_name() { return "HEADER.FIELDS (" + std::string(header_fields) + ")"; }
+std::string section_name() {
+  return "HEADER.FIELDS (" + std::string(header_fields) + ")";
+}
 
 std::string fetch_items() {
   return "(UID FLAGS INTERNALDATE ENVELOPE BODY.PEEK[" + section_name() + "])";
@@ -122,8 +126,14 @@ class FolderSync {
   FolderSync(Client& client, Store& store, const ImapConfig& config,
              const ImapImportOptions& options, const ImapProgressFn& progress,
              const ImapWarningFn& warning, Folder folder)
-      : client_(client), store_(store), config_(config), options_(options), progress_(progress),
-        warning_(warning), folder_(std::move(folder)), key_(cursor_key(config, folder_.name)) {
+      : client_(client),
+        store_(store),
+        config_(config),
+        options_(options),
+        progress_(progress),
+        warning_(warning),
+        folder_(std::move(folder)),
+        key_(cursor_key(config, folder_.name)) {
     report_.folder = folder_.name;
     report_.role = folder_.role;
   }
@@ -193,7 +203,8 @@ class FolderSync {
 
     std::uint32_t new_below_uidnext = 0;
     if (uidnext == 0 || uidnext > cursor->uidnext) {
-      auto found = co_await search("UID " + std::to_string(cursor->uidnext) + ":*");
+      const std::string criteria = "UID " + std::to_string(cursor->uidnext) + ":*";
+      auto found = co_await search(criteria);
       if (!found) co_return found.error();
       SequenceSet fresh;
       for (const auto& range : found->ranges())
@@ -217,7 +228,7 @@ class FolderSync {
     if (expected != std::int64_t(exists)) {
       // Expunges we were not told about (no QRESYNC, or VANISHED did not add up): compare the
       // server's UIDs with the store's.
-      auto all = co_await search("ALL");
+      auto all = co_await search(all_criteria);
       if (!all) co_return all.error();
       auto ids = store_.message_source_ids(folder_.name);
       if (!ids) co_return ids.error();
@@ -260,7 +271,7 @@ class FolderSync {
   // First sync, or the rest of an interrupted one, from UID `from`.
   asio::awaitable<Result<void>> full_sync(std::uint32_t from, std::uint32_t uidnext,
                                           std::uint64_t modseq) {
-    auto all = co_await search("ALL");
+    auto all = co_await search(all_criteria);
     if (!all) co_return all.error();
     std::vector<std::string> gone;
     if (from > 1) {
@@ -460,23 +471,21 @@ template <class T, class Body>
 Result<T> run_sync(Body body) {
   asio::io_context io;
   std::optional<Result<T>> result;
-  asio::co_spawn(io, body(io.get_executor()),
-                 [&](std::exception_ptr error, Result<T> value) {
-                   if (error) {
-                     std::string what = "unknown exception";
-                     try {
-                       std::rethrow_exception(error);
-                     } catch (const std::exception& e) {
-                       what = e.what();
-                     } catch (...) {
-                     }
-                     result = make_error(ErrorScope::fatal, "imap.internal",
-                                         "internal error in the IMAP connector (" + what +
-                                             ") — please report it");
-                   } else {
-                     result = std::move(value);
-                   }
-                 });
+  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr error, Result<T> value) {
+    if (error) {
+      std::string what = "unknown exception";
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      result = make_error(ErrorScope::fatal, "imap.internal",
+                          "internal error in the IMAP connector (" + what + ") — please report it");
+    } else {
+      result = std::move(value);
+    }
+  });
   io.run();
   if (!result)
     return make_error(ErrorScope::fatal, "imap.internal", "the IMAP connector stopped early");
@@ -492,8 +501,9 @@ asio::awaitable<Result<void>> open_session(Client& client, const ImapConfig& con
                                            const ImapImportOptions& options,
                                            const std::string& secret, bool enable_sync) {
   if (auto r = co_await client.connect(); !r) co_return r.error();
-  if (auto r = co_await client.authenticate(credentials_for(config, options, secret)); !r)
-    co_return r.error();
+  // Named, not a temporary: GCC 12 mishandles temporaries inside co_await expressions.
+  const Credentials credentials = credentials_for(config, options, secret);
+  if (auto r = co_await client.authenticate(credentials); !r) co_return r.error();
   if (enable_sync) {
     std::vector<std::string> wanted;
     if (options.use_qresync) wanted.push_back("QRESYNC");
@@ -519,7 +529,9 @@ bool name_matches(const ListEntry& entry, std::initializer_list<std::string_view
 
 }  // namespace
 
-std::string_view fetched_header_fields() { return header_fields; }
+std::string_view fetched_header_fields() {
+  return header_fields;
+}
 
 std::string imap_source_id(std::string_view folder, std::uint32_t uidvalidity, std::uint32_t uid) {
   std::string id(folder);
@@ -565,13 +577,20 @@ std::optional<ImapCursor> ImapCursor::parse(std::string_view text) {
       return true;
     };
     bool ok = true;
-    if (name == "uidvalidity") ok = u32(c.uidvalidity);
-    else if (name == "uidnext") ok = u32(c.uidnext);
-    else if (name == "synced") ok = u32(c.synced_through);
-    else if (name == "exists") ok = u32(c.exists);
-    else if (name == "modseq") c.highestmodseq = value;
-    else if (name == "complete") c.complete = value != 0;
-    else continue;  // a later version's field
+    if (name == "uidvalidity")
+      ok = u32(c.uidvalidity);
+    else if (name == "uidnext")
+      ok = u32(c.uidnext);
+    else if (name == "synced")
+      ok = u32(c.synced_through);
+    else if (name == "exists")
+      ok = u32(c.exists);
+    else if (name == "modseq")
+      c.highestmodseq = value;
+    else if (name == "complete")
+      c.complete = value != 0;
+    else
+      continue;  // a later version's field
     if (!ok) return std::nullopt;
     ++seen;
   }
@@ -591,9 +610,9 @@ FolderChoice choose_folders(const std::vector<ListEntry>& entries, const ImapCon
   }
   for (const auto& entry : entries) {
     if (!entry.selectable()) continue;
-    if (choice.sent.empty() && name_matches(entry, {"Sent", "Sent Items", "Sent Messages",
-                                                    "Gesendet", "Gesendete Elemente",
-                                                    "Gesendete Objekte"}))
+    if (choice.sent.empty() &&
+        name_matches(entry, {"Sent", "Sent Items", "Sent Messages", "Gesendet",
+                             "Gesendete Elemente", "Gesendete Objekte"}))
       choice.sent = entry.name;
     if (choice.drafts.empty() && name_matches(entry, {"Drafts", "Entwürfe"}))
       choice.drafts = entry.name;
@@ -616,8 +635,9 @@ Result<std::string> resolve_password(const ImapConfig& config) {
     struct stat info {};
     if (::stat(file.c_str(), &info) != 0)
       return make_error(ErrorScope::account, "imap.password",
-                        "cannot read password_file " + file + " — create it with the password "
-                                                              "on its first line and chmod 600");
+                        "cannot read password_file " + file +
+                            " — create it with the password "
+                            "on its first line and chmod 600");
     if ((info.st_mode & 077) != 0) {
       char mode[8];
       std::snprintf(mode, sizeof mode, "%04o", unsigned(info.st_mode & 07777));
@@ -628,9 +648,9 @@ Result<std::string> resolve_password(const ImapConfig& config) {
     std::ifstream in(config.password_file, std::ios::binary);
     std::string line;
     if (!in || !std::getline(in, line))
-      return make_error(ErrorScope::account, "imap.password",
-                        "cannot read password_file " + file +
-                            " — put the password on its first line");
+      return make_error(
+          ErrorScope::account, "imap.password",
+          "cannot read password_file " + file + " — put the password on its first line");
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty())
       return make_error(ErrorScope::account, "imap.password",
@@ -764,8 +784,7 @@ Result<AppendedDraft> append_draft(const ImapConfig& config, std::string_view rf
                          .end_list()
                          .literal(message)
                          .build();
-        if (!built)
-          co_return make_error(ErrorScope::item, built.error().id, built.error().message);
+        if (!built) co_return make_error(ErrorScope::item, built.error().id, built.error().message);
         auto done = co_await client.execute(*built, {});
         if (!done) co_return done.error();
         if (done->status != Status::ok)

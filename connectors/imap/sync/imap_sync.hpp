@@ -62,10 +62,10 @@ struct ImapImportOptions {
   AuthMechanism mechanism = AuthMechanism::automatic;
   std::chrono::milliseconds connect_timeout{15'000};
   std::chrono::milliseconds command_timeout{60'000};
-  std::size_t batch_messages = 1000;  // messages per UID FETCH and per store transaction
-  std::size_t pipeline_depth = 4;     // UID FETCH commands in flight
-  bool use_qresync = true;            // false: behave as if the server lacked QRESYNC
-  bool use_condstore = true;          // false: behave as if the server lacked CONDSTORE
+  std::size_t batch_messages = 1000;            // messages per UID FETCH and per store transaction
+  std::size_t pipeline_depth = 4;               // UID FETCH commands in flight
+  bool use_qresync = true;                      // false: behave as if the server lacked QRESYNC
+  bool use_condstore = true;                    // false: behave as if the server lacked CONDSTORE
   std::function<void(std::string_view)> trace;  // protocol trace, secrets redacted
 };
 

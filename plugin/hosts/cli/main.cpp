@@ -337,12 +337,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
+    // --help, --help-all and --version arrive as "successful" parse errors.
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "nachfass: [usage] " << e.what() << " — see `nachfass --help`\n";
