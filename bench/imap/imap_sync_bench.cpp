@@ -56,6 +56,12 @@ int main(int argc, char** argv) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const long peak_kb_full = usage.ru_maxrss;
+  if (std::getenv("NACHFASS_BENCH_TRACE")) {
+    options.trace = [start = clock::now()](std::string_view line) {
+      std::cerr << std::chrono::duration<double, std::milli>(clock::now() - start).count() << " ms "
+                << line << "\n";
+    };
+  }
   auto t2 = clock::now();
   auto again = nachfass::imap::import_imap(config, *store, {}, {}, options);
   auto t3 = clock::now();

@@ -96,9 +96,14 @@ constexpr std::array<std::string_view, 5> kUserKeys{"name", "addresses", "own_do
 constexpr std::array<std::string_view, 4> kBusinessKeys{"days", "hours", "holidays",
                                                         "extra_holidays"};
 constexpr std::array<std::string_view, 1> kUnansweredKeys{"sla"};
-constexpr std::array<std::string_view, 12> kMailKeys{
-    "provider",     "path",          "host",    "port",    "security",    "username",
-    "password_env", "password_file", "keyring", "folders", "sent_folder", "drafts_folder"};
+constexpr std::array<std::string_view, 14> kMailKeys{
+    "provider",     "path",
+    "host",         "port",
+    "security",     "username",
+    "password_env", "password_file",
+    "keyring",      "folders",
+    "sent_folder",  "drafts_folder",
+    "ca_file",      "insecure_skip_verify_for_host"};
 constexpr std::array<std::string_view, 4> kCheckedSections{"user", "business", "rules", "mail"};
 constexpr std::array<std::string_view, 4> kReservedSections{"calendar", "customers", "letters",
                                                             "server"};
@@ -843,6 +848,13 @@ void parse_mail(const toml::table& table, const toml::source_region& where, Mail
   if (auto folder = get_string(table, kSection, "drafts_folder", "a folder name", problems)) {
     mail.imap.drafts_folder = *folder;
   }
+  if (auto file = get_string(table, kSection, "ca_file", "the path of a PEM file", problems)) {
+    mail.imap.ca_file = expand_home(trim(*file));
+  }
+  if (auto host = get_string(table, kSection, "insecure_skip_verify_for_host",
+                             "the host name whose certificate is not checked", problems)) {
+    mail.imap.insecure_skip_verify_for_host = *host;
+  }
 }
 
 void parse_document(const toml::table& root, Config& config, Problems& problems) {
@@ -1017,6 +1029,7 @@ Result<Config> load_config(const fs::path& file) {
   };
   resolve(config->mail.maildir.path);
   resolve(config->mail.imap.password_file);
+  resolve(config->mail.imap.ca_file);
   return config;
 }
 
@@ -1091,6 +1104,8 @@ path = "~/Mail/work"
 # folders = ["INBOX"]                         # folders customers' mail arrives in
 # sent_folder = "Sent"                        # your sent mail; found automatically when left out
 # drafts_folder = "Drafts"                    # where letters are saved; found automatically too
+# ca_file = "/etc/ssl/company-ca.pem"         # also trust this CA (a company's own server)
+# insecure_skip_verify_for_host = ""          # DANGER: no certificate check for this one host
 )toml";
 }
 

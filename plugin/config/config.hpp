@@ -103,6 +103,10 @@ struct ImapConfig {
   std::vector<std::string> folders;     // empty = the connector's default (INBOX)
   std::string sent_folder;              // empty = discover (SPECIAL-USE \Sent)
   std::string drafts_folder;            // empty = discover (SPECIAL-USE \Drafts)
+  std::filesystem::path ca_file;        // an extra CA to trust (PEM); "~/" expanded
+  // Turns certificate verification off for exactly this host, with a warning on every
+  // connection. Meant for a test server with a self-signed certificate, never for production.
+  std::string insecure_skip_verify_for_host;
 };
 
 struct MailConfig {

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/corpus.hpp"
+#include "imap/sync/imap_sync.hpp"
 #include "maildir/maildir_reader.hpp"
 
 namespace nachfass::engine {
@@ -66,6 +67,41 @@ Result<ImportReport> import_maildir(const std::filesystem::path& root, Store& st
     }
   }
   return report;
+}
+
+Result<ImportReport> import_configured_source(const Config& config, Store& store,
+                                              const ProgressFn& progress,
+                                              const WarningFn& warning) {
+  switch (config.mail.provider) {
+    case MailProvider::maildir:
+      return import_maildir(config.mail.maildir.path, store, progress, warning);
+    case MailProvider::imap: {
+      imap::ImapImportOptions options;
+      options.ca_file = config.mail.imap.ca_file.string();
+      options.insecure_skip_verify_for_host = config.mail.imap.insecure_skip_verify_for_host;
+      imap::ImapProgressFn imap_progress;
+      if (progress)
+        imap_progress = [&](const imap::ImapProgress& p) { progress({p.folder, p.done, p.total}); };
+      auto imported = imap::import_imap(config.mail.imap, store, imap_progress, warning, options);
+      if (!imported) return imported.error();
+      ImportReport report;
+      report.folders = imported->folders;
+      report.messages_present = imported->messages_present;
+      report.added = imported->added;
+      report.removed = imported->removed;
+      report.failed = imported->failed;
+      return report;
+    }
+    case MailProvider::graph:
+      return make_error(ErrorScope::account, "usage.no_source",
+                        "[mail] provider = \"graph\" is not supported by this build yet — use "
+                        "\"imap\" or \"maildir\"");
+    case MailProvider::none:
+      break;
+  }
+  return make_error(ErrorScope::account, "usage.no_source",
+                    "no mail source: give --maildir DIR, or set [mail] provider = \"maildir\" "
+                    "(with path) or \"imap\" (with host and username) in the config");
 }
 
 Result<DetectionSettings> detection_settings(const Config& config) {

@@ -44,6 +44,12 @@ struct ImportReport {
 Result<ImportReport> import_maildir(const std::filesystem::path& root, Store& store,
                                     const ProgressFn& progress, const WarningFn& warning);
 
+// Reads the configured mail source ([mail] provider = "maildir" or "imap") into the store; for
+// IMAP incrementally (UIDVALIDITY/UIDNEXT/HIGHESTMODSEQ per folder; see imap_sync.hpp).
+// Errors: usage.no_source when [mail] names no provider this build can read, plus the source's.
+Result<ImportReport> import_configured_source(const Config& config, Store& store,
+                                              const ProgressFn& progress, const WarningFn& warning);
+
 // Everything detection needs, derived from the config once.
 struct DetectionSettings {
   Identities identities;

@@ -699,8 +699,10 @@ Result<ImapImportReport> import_imap(const ImapConfig& config, Store& store,
         Client client(executor, client_options(config, options, warning));
         ImapImportReport report;
         auto finish = [&](Result<ImapImportReport> r) {
-          report.round_trips = client.round_trips();
-          report.bytes_received = client.bytes_received();
+          if (r) {
+            r->round_trips = client.round_trips();
+            r->bytes_received = client.bytes_received();
+          }
           return r;
         };
         if (auto r = co_await open_session(client, config, options, secret, true); !r)

@@ -189,43 +189,65 @@ Result<Context> load_context(const Globals& globals, bool need_identities) {
   return Context{std::move(*config), std::move(*settings), std::move(*store), now};
 }
 
+// Reads the mail source (--maildir, else the configured one) into the store, with a progress
+// bar and at most a screenful of warnings.
+Result<engine::ImportReport> import_mail(Context& c, const std::string& maildir_option) {
+  std::size_t warnings = 0;
+  constexpr std::size_t max_warnings_shown = 20;
+  ProgressBar bar;
+  const auto progress = [&](const engine::Progress& p) { bar.update(p); };
+  const auto warning = [&](std::string_view text) {
+    if (++warnings > max_warnings_shown) return;
+    bar.finish();
+    std::cerr << "nachfass: warning: " << text << "\n";
+  };
+  auto imported = maildir_option.empty()
+                      ? engine::import_configured_source(c.config, c.store, progress, warning)
+                      : engine::import_maildir(maildir_option, c.store, progress, warning);
+  bar.finish();
+  if (warnings > max_warnings_shown)
+    std::cerr << "nachfass: " << warnings - max_warnings_shown
+              << tr(c.settings.language, " weitere Warnungen nicht gezeigt\n",
+                    " more warnings not shown\n");
+  return imported;
+}
+
+void print_import_summary(const engine::ImportReport& r, Language language) {
+  std::cerr << tr(language, "Gelesen: ", "Read: ") << r.messages_present
+            << tr(language, " Nachrichten in ", " messages in ") << r.folders
+            << tr(language, " Ordnern (", " folders (") << r.added
+            << tr(language, " neu, ", " new, ") << r.removed
+            << tr(language, " entfernt, ", " removed, ") << r.failed
+            << tr(language, " unlesbar)\n", " unreadable)\n");
+}
+
+int run_sync(const Globals& globals, const std::string& maildir_option, bool json) {
+  auto context = load_context(globals, false);
+  if (!context) return report(context.error());
+  auto imported = import_mail(*context, maildir_option);
+  if (!imported) return report(imported.error());
+  if (json) {
+    nlohmann::ordered_json out = {{"folders", imported->folders},
+                                  {"messages", imported->messages_present},
+                                  {"added", imported->added},
+                                  {"removed", imported->removed},
+                                  {"unreadable", imported->failed}};
+    std::cout << out.dump(2) << "\n";
+  } else {
+    print_import_summary(*imported, context->settings.language);
+  }
+  return exit_ok;
+}
+
 int run_scan(const Globals& globals, const std::string& maildir_option, bool json) {
   auto context = load_context(globals, true);
   if (!context) return report(context.error());
   Context& c = *context;
-  const Language language = c.settings.language;
-  std::filesystem::path maildir = maildir_option;
-  if (maildir.empty()) {
-    if (c.config.mail.provider != MailProvider::maildir)
-      return report(make_error(ErrorScope::account, "usage.no_source",
-                               "no mail source: give --maildir DIR, or set [mail] provider = "
-                               "\"maildir\" and path = \"...\" in the config"));
-    maildir = c.config.mail.maildir.path;
-  }
-  std::size_t warnings = 0;
-  constexpr std::size_t max_warnings_shown = 20;
-  ProgressBar bar;
-  auto imported = engine::import_maildir(
-      maildir, c.store, [&](const engine::Progress& p) { bar.update(p); },
-      [&](std::string_view warning) {
-        if (++warnings > max_warnings_shown) return;
-        bar.finish();
-        std::cerr << "nachfass: warning: " << warning << "\n";
-      });
-  bar.finish();
+  auto imported = import_mail(c, maildir_option);
   if (!imported) return report(imported.error());
-  if (warnings > max_warnings_shown)
-    std::cerr << "nachfass: " << warnings - max_warnings_shown
-              << tr(language, " weitere Warnungen nicht gezeigt\n", " more warnings not shown\n");
   auto evaluation = engine::evaluate(c.store, c.settings, c.now, true);
   if (!evaluation) return report(evaluation.error());
-  std::cerr << tr(language, "Gelesen: ", "Read: ") << imported->messages_present
-            << tr(language, " Nachrichten in ", " messages in ") << imported->folders
-            << tr(language, " Ordnern (", " folders (") << imported->added
-            << tr(language, " neu, ", " new, ") << imported->removed
-            << tr(language, " entfernt, ", " removed, ") << imported->failed
-            << tr(language, " unlesbar), ", " unreadable), ") << evaluation->threads
-            << tr(language, " Unterhaltungen\n", " threads\n");
+  print_import_summary(*imported, c.settings.language);
   print_findings(*evaluation, c.settings, json, false, c.now);
   return exit_ok;
 }
@@ -313,8 +335,12 @@ int main(int argc, char** argv) {
   std::string maildir;
   bool json = false, all = false;
   std::string key, until;
-  auto* scan =
-      app.add_subcommand("scan", "Read the mailbox into the state and list what needs an answer");
+  auto* sync =
+      app.add_subcommand("sync", "Read new mail from the configured source into the state");
+  sync->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
+  sync->add_flag("--json", json, "Print the summary as JSON");
+
+  auto* scan = app.add_subcommand("scan", "Sync, then list what needs an answer");
   scan->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
   scan->add_flag("--json", json, "Print the findings as one JSON array");
 
@@ -345,6 +371,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*sync) return run_sync(globals, maildir, json);
+    if (*sync) return run_sync(globals, maildir, json);
     if (*scan) return run_scan(globals, maildir, json);
     if (*findings) return run_findings(globals, json, all);
     if (*dismiss) return run_dismiss(globals, key);

@@ -115,6 +115,7 @@ TEST_F(ImapSync, NothingNewCostsConstantRoundTripsWhateverTheSize) {
     round_trips.push_back(again->round_trips);
   }
   EXPECT_EQ(round_trips[0], round_trips[1]);
+  EXPECT_GE(round_trips[0], 5u);
   // greeting, CAPABILITY, STARTTLS, CAPABILITY, LOGIN, ENABLE, LIST, 2 x EXAMINE
   EXPECT_LE(round_trips[0], 9u);
 }
