@@ -87,7 +87,7 @@ using ThreadId = std::uint32_t;
 struct ThreadingOptions {
   // Subject grouping (step 3) only joins a thread whose latest message with that subject is at
   // most this much older than the new thread's first message.
-  std::int64_t subject_window_seconds = 21 * 24 * 3600;
+  std::int64_t subject_window_seconds = std::int64_t{21} * 24 * 3600;
 };
 
 struct Thread {
