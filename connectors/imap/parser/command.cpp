@@ -65,10 +65,7 @@ EncodedArgument make_literal(std::string_view bytes, const ArgumentOptions& opti
   EncodedArgument arg;
   arg.form = EncodedArgument::Form::literal;
   arg.synchronising = bytes.size() > options.non_sync_literal_max;
-  // Appended piecewise: GCC 12 at -O3 reports a false -Wrestrict for "{" + std::to_string(...).
-  arg.text = "{";
-  arg.text += std::to_string(bytes.size());
-  arg.text += arg.synchronising ? "}" : "+}";
+  arg.text = "{" + std::to_string(bytes.size()) + (arg.synchronising ? "}" : "+}");
   arg.literal.assign(bytes);
   return arg;
 }
