@@ -128,7 +128,8 @@ void print_findings(const engine::Evaluation& evaluation, const engine::Detectio
   auto print = [&](const Finding& f, std::string_view marker) {
     std::cout << "\n  " << f.key << "  " << marker
               << pad(std::to_string(f.waiting_business_days) +
-                         tr(language, " Werktage", " bus. days"),
+                         (f.waiting_business_days == 1 ? tr(language, " Werktag", " bus. day")
+                                                       : tr(language, " Werktage", " bus. days")),
                      14)
               << pad(shorten(f.customer, 28), 30) << shorten(f.subject, 48) << "\n"
               << "      " << f.reason << "\n"
