@@ -89,6 +89,52 @@ class ImapCli(unittest.TestCase):
         self.assertEqual((summary["added"], summary["removed"]), (0, 0))
         self.assertEqual(summary["messages"], 300)
 
+    def test_watch_reevaluates_on_new_mail_and_stops_on_sigint(self):
+        import imaplib
+        import signal
+        import ssl
+        import time
+        config = self.config()
+        env = dict(os.environ, HOME=self.dir,
+                   NACHFASS_TEST_IMAP_PASSWORD=self.env["NACHFASS_IMAP_PASSWORD"])
+        proc = subprocess.Popen([BIN, "--config", config, "--state", os.path.join(self.dir, "w.db"),
+                                 "watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env)
+        try:
+            first = proc.stdout.readline()
+            self.assertRegex(first, r"\d+ unbeantwortete Kundenanfragen \(300 neu gelesen\)")
+            # A new customer mail arrives through another connection.
+            context = ssl.create_default_context(cafile=self.env["NACHFASS_TEST_CA"])
+            imap = imaplib.IMAP4(self.env["NACHFASS_IMAP_HOST"], int(self.env["NACHFASS_IMAP_PORT"]))
+            imap.starttls(ssl_context=context)
+            imap.login(self.env["NACHFASS_IMAP_USER"], self.env["NACHFASS_IMAP_PASSWORD"])
+            mail = (b"From: Kunde <k@kunde-neu.de>\r\nTo: anna.vogel@example.com\r\n"
+                    b"Subject: Watch-Test\r\nMessage-ID: <watch-test@kunde-neu.de>\r\n"
+                    b"Date: Mon, 02 Nov 2026 09:00:00 +0100\r\n\r\nHallo\r\n")
+            imap.append("INBOX", None, None, mail)
+            imap.logout()
+            # The watch re-evaluates once when it is up (what came in meanwhile), then on every
+            # change; the new mail shows up in one of the next lines.
+            started = time.monotonic()
+            lines = []
+            while time.monotonic() - started < 20:
+                line = proc.stdout.readline()
+                lines.append(line)
+                if "(1 neu gelesen)" in line or not line:
+                    break
+            self.assertIn("(1 neu gelesen)", lines[-1], lines)
+            self.assertLess(time.monotonic() - started, 20)
+            proc.send_signal(signal.SIGINT)
+            self.assertEqual(proc.wait(timeout=10), 0, proc.stderr.read())
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            # Leave the mailbox as the other tests expect it.
+            subprocess.run([sys.executable, SCRIPT, "load-maildir", "--dir", SERVERS, "--maildir",
+                            os.path.join(SAMPLE, "maildir"), "--clear", "--copy"], check=True,
+                           capture_output=True)
+
     def test_wrong_password(self):
         r = self.run_cli(self.config(), "sync", password="not-the-password")
         self.assertEqual(r.returncode, 1)

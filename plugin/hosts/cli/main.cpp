@@ -2,6 +2,7 @@
 // engine, print. Errors print one line "nachfass: [id] what to do" and map to exit codes:
 //   0 ok, 1 the job failed (a source, the store, an unknown finding key), 2 usage or config error.
 #include <date/tz.h>
+#include <signal.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -10,11 +11,14 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include "config/config.hpp"
 #include "engine/engine.hpp"
 #include "hosts/cli/time_text.hpp"
+#include "imap/sync/watch.hpp"
 #include "store/store.hpp"
 
 namespace nachfass::cli {
@@ -160,6 +164,15 @@ struct Context {
   engine::DetectionSettings settings;
   Store store;
   UnixSeconds now = 0;
+  bool fixed_now = false;  // --now given
+
+  // For long-running commands: the clock, unless --now pinned the time.
+  UnixSeconds now_or_clock() const {
+    if (fixed_now) return now;
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
 };
 
 Result<Context> load_context(const Globals& globals, bool need_identities) {
@@ -187,7 +200,8 @@ Result<Context> load_context(const Globals& globals, bool need_identities) {
       globals.state_file.empty() ? default_state_path() : std::filesystem::path(globals.state_file);
   auto store = Store::open(state);
   if (!store) return store.error();
-  return Context{std::move(*config), std::move(*settings), std::move(*store), now};
+  return Context{std::move(*config), std::move(*settings), std::move(*store), now,
+                 !globals.now_text.empty()};
 }
 
 // Reads the mail source (--maildir, else the configured one) into the store, with a progress
@@ -270,6 +284,70 @@ int run_findings(const Globals& globals, bool json, bool all) {
   return exit_ok;
 }
 
+// Keeps the mailbox current over IMAP IDLE and re-evaluates after every change, until SIGINT or
+// SIGTERM. Prints one line per evaluation; the findings themselves stay with `findings`.
+int run_watch(const Globals& globals) {
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  const Language language = c.settings.language;
+  if (c.config.mail.provider != MailProvider::imap)
+    return report(make_error(ErrorScope::account, "usage.no_source",
+                             "watch needs an IMAP account: set [mail] provider = \"imap\" in the "
+                             "config (a Maildir is scanned with `nachfass scan`)"));
+  // Signals are taken by a thread of their own (sigwait), which asks the watch to stop.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::stop_source stop;
+  std::jthread signal_thread([&](std::stop_token done) {
+    while (!done.stop_requested()) {
+      timespec tick{0, 200'000'000};
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+        stop.request_stop();
+        return;
+      }
+    }
+  });
+
+  auto refresh = [&]() -> bool {
+    auto imported = import_mail(c, "");
+    if (!imported) {
+      std::cerr << "nachfass: " << imported.error().to_string() << "\n";
+      return imported.error().scope == ErrorScope::transient;
+    }
+    auto evaluation = engine::evaluate(c.store, c.settings, c.now_or_clock(), true);
+    if (!evaluation) {
+      std::cerr << "nachfass: " << evaluation.error().to_string() << "\n";
+      return false;
+    }
+    std::cout << local_text(c.now_or_clock(), c.settings.calendar.zone(), language == Language::de)
+              << "  " << evaluation->findings.size()
+              << tr(language, " unbeantwortete Kundenanfragen (", " unanswered customer threads (")
+              << imported->added << tr(language, " neu gelesen)", " new messages read)")
+              << std::endl;
+    return true;
+  };
+  if (!refresh()) return exit_failure;
+
+  imap::ImapImportOptions options;
+  options.ca_file = c.config.mail.imap.ca_file.string();
+  options.insecure_skip_verify_for_host = c.config.mail.imap.insecure_skip_verify_for_host;
+  imap::WatchOptions watch_options;
+  watch_options.report_when_watching = true;
+  watch_options.warning = [](std::string_view text) {
+    std::cerr << "nachfass: warning: " << text << "\n";
+  };
+  auto watched = imap::watch(
+      c.config.mail.imap, options, watch_options, [&](const imap::WatchEvent&) { refresh(); },
+      stop.get_token());
+  signal_thread.request_stop();
+  if (!watched) return report(watched.error());
+  return exit_ok;
+}
+
 // Finds `key` among the current findings (shown or hidden).
 Result<Finding> current_finding(Context& c, const std::string& key) {
   auto evaluation = engine::evaluate(c.store, c.settings, c.now, false);
@@ -345,6 +423,9 @@ int main(int argc, char** argv) {
   scan->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
   scan->add_flag("--json", json, "Print the findings as one JSON array");
 
+  auto* watch = app.add_subcommand(
+      "watch", "Stay connected (IMAP IDLE) and re-check after every change until Ctrl-C");
+
   auto* findings =
       app.add_subcommand("findings", "List the current findings (from the last scan's mail)");
   findings->add_flag("--json", json, "Print one JSON array");
@@ -375,6 +456,7 @@ int main(int argc, char** argv) {
     if (*sync) return run_sync(globals, maildir, json);
     if (*sync) return run_sync(globals, maildir, json);
     if (*scan) return run_scan(globals, maildir, json);
+    if (*watch) return run_watch(globals);
     if (*findings) return run_findings(globals, json, all);
     if (*dismiss) return run_dismiss(globals, key);
     if (*snooze) return run_snooze(globals, key, until);
