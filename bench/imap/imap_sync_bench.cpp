@@ -18,8 +18,14 @@ int main(int argc, char** argv) {
   config.security = nachfass::ImapSecurity::starttls;
   nachfass::imap::ImapImportOptions options;
   std::string state = "/tmp/nachfass-imap-bench.db";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--no-status") {  // EXAMINE every folder on the resync (the old way)
+      options.use_status = false;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    const std::string value = argv[++i];
     if (flag == "--host")
       config.host = value;
     else if (flag == "--port")
@@ -34,6 +40,8 @@ int main(int argc, char** argv) {
       state = value;
     else if (flag == "--batch")
       options.batch_messages = std::stoul(value);
+    else if (flag == "--parse-threads")
+      options.parse_threads = std::stoul(value);
     else if (flag == "--depth")
       options.pipeline_depth = std::stoul(value);
   }

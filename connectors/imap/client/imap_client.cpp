@@ -431,6 +431,10 @@ asio::awaitable<Result<Response>> Client::read_next(std::string_view step) {
                                       ") — try again later"));
       }
       if (response.is_tagged() && in_flight_ > 0) --in_flight_;
+      if (response.is_data("ENABLED"))
+        if (auto names = parse_enabled(response))
+          for (auto& n : *names)
+            if (!is_enabled(n)) enabled_.push_back(std::move(n));
       co_return response;
     }
     if (read_error_) {
@@ -638,8 +642,7 @@ asio::awaitable<Result<std::vector<std::string>>> Client::enable(
     return {};
   });
   if (!done) co_return done.error();
-  for (const auto& n : result) enabled_.push_back(n);
-  co_return result;
+  co_return result;  // read_next() has recorded them in enabled_
 }
 
 asio::awaitable<Result<std::vector<ListEntry>>> Client::list_all() {

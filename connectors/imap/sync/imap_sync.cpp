@@ -1,16 +1,22 @@
 #include "imap/sync/imap_sync.hpp"
 
+#include "imap/sync/keyring.hpp"
+
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <condition_variable>
 #include <cstdlib>
 #include <deque>
 #include <exception>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include "imap/parser/fetch.hpp"
@@ -121,11 +127,140 @@ std::optional<std::uint32_t> uid_of_source_id(std::string_view id) {
   return static_cast<std::uint32_t>(value);
 }
 
+// True when a STATUS (MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]) shows the folder exactly as a
+// complete cursor left it: same UIDVALIDITY, no UID handed out since (UIDNEXT), as many messages
+// (so nothing expunged, as an expunge without a new message lowers MESSAGES and a new message
+// raises UIDNEXT) and, with CONDSTORE, no flag change either (HIGHESTMODSEQ).
+bool status_matches(const ImapCursor& cursor, const MailboxStatus& status, bool condstore) {
+  if (!status.uidvalidity || !status.uidnext || !status.messages) return false;
+  if (*status.uidvalidity != cursor.uidvalidity || *status.uidnext != cursor.uidnext ||
+      *status.messages != cursor.exists)
+    return false;
+  if (condstore) return status.highestmodseq && *status.highestmodseq == cursor.highestmodseq;
+  return cursor.highestmodseq == 0;
+}
+
+// Header parsing (GMime, about half of the client's CPU in a full sync) runs on one worker
+// thread so that it overlaps with reading and decoding the next responses. The worker only
+// parses: it touches neither the store nor any callback; the sync's thread commits the parsed
+// batches, in order, with their cursors. Bounded: the sync waits for the oldest batch when
+// `max_batches` are queued.
+struct RawHeader {
+  std::uint32_t uid = 0;
+  std::string header;
+  UnixSeconds delivery_time = 0;
+};
+
+struct ParsedBatch {
+  std::vector<Message> messages;
+  std::vector<std::string> warnings;  // complete lines, for the warning callback
+  std::size_t failed = 0;
+};
+
+class HeaderWorker {
+ public:
+  HeaderWorker(std::string folder, FolderRole role, std::uint32_t uidvalidity, std::size_t threads)
+      : folder_(std::move(folder)), role_(role), uidvalidity_(uidvalidity) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, threads); ++i)
+      threads_.emplace_back([this] { run(); });
+  }
+  ~HeaderWorker() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_worker_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+  HeaderWorker(const HeaderWorker&) = delete;
+  HeaderWorker& operator=(const HeaderWorker&) = delete;
+
+  void submit(std::vector<RawHeader> batch) {
+    {
+      std::lock_guard lock(mutex_);
+      todo_.emplace_back(next_submitted_++, std::move(batch));
+    }
+    wake_worker_.notify_one();
+  }
+  std::size_t outstanding() const { return next_submitted_ - next_taken_; }
+  // The oldest submitted batch, parsed; waits for it unless `wait` is false (then nullopt when
+  // it is not ready yet).
+  std::optional<ParsedBatch> take(bool wait) {
+    std::unique_lock lock(mutex_);
+    if (wait) wake_taker_.wait(lock, [&] { return done_.contains(next_taken_); });
+    auto found = done_.find(next_taken_);
+    if (found == done_.end()) return std::nullopt;
+    ParsedBatch batch = std::move(found->second);
+    done_.erase(found);
+    ++next_taken_;
+    return batch;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::pair<std::size_t, std::vector<RawHeader>> job;
+      {
+        std::unique_lock lock(mutex_);
+        wake_worker_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+        if (stop_) return;
+        job = std::move(todo_.front());
+        todo_.pop_front();
+      }
+      ParsedBatch parsed = parse(job.second);
+      {
+        std::lock_guard lock(mutex_);
+        done_.emplace(job.first, std::move(parsed));
+      }
+      wake_taker_.notify_all();
+    }
+  }
+
+  ParsedBatch parse(std::vector<RawHeader>& batch) const {
+    ParsedBatch out;
+    out.messages.reserve(batch.size());
+    std::vector<std::string> warnings;
+    for (RawHeader& raw : batch) {
+      const std::string where = folder_ + " UID " + std::to_string(raw.uid) + ": ";
+      mime::ParseContext context{imap_source_id(folder_, uidvalidity_, raw.uid), folder_, role_,
+                                 raw.delivery_time};
+      warnings.clear();
+      Result<Message> message = make_error(ErrorScope::item, "imap.internal", "not parsed");
+      try {
+        message = mime::parse_message_headers(raw.header, context, &warnings);
+      } catch (const std::exception& e) {
+        message = make_error(ErrorScope::item, "imap.internal", e.what());
+      }
+      for (auto& w : warnings) out.warnings.push_back(where + w);
+      if (!message) {
+        ++out.failed;
+        out.warnings.push_back(where + message.error().message + ", skipped");
+        continue;
+      }
+      out.messages.push_back(std::move(*message));
+      std::string().swap(raw.header);
+    }
+    return out;
+  }
+
+  const std::string folder_;
+  const FolderRole role_;
+  const std::uint32_t uidvalidity_;
+  std::mutex mutex_;
+  std::condition_variable wake_worker_, wake_taker_;
+  std::deque<std::pair<std::size_t, std::vector<RawHeader>>> todo_;  // by submission number
+  std::map<std::size_t, ParsedBatch> done_;
+  std::size_t next_submitted_ = 0, next_taken_ = 0;  // sync thread only
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
 class FolderSync {
  public:
   FolderSync(Client& client, Store& store, const ImapConfig& config,
              const ImapImportOptions& options, const ImapProgressFn& progress,
-             const ImapWarningFn& warning, Folder folder)
+             const ImapWarningFn& warning, Folder folder,
+             std::optional<MailboxStatus> status = std::nullopt)
       : client_(client),
         store_(store),
         config_(config),
@@ -133,6 +268,7 @@ class FolderSync {
         progress_(progress),
         warning_(warning),
         folder_(std::move(folder)),
+        status_(std::move(status)),
         key_(cursor_key(config, folder_.name)) {
     report_.folder = folder_.name;
     report_.role = folder_.role;
@@ -146,6 +282,14 @@ class FolderSync {
 
     const bool qresync = client_.is_enabled("QRESYNC");
     const bool condstore = qresync || client_.is_enabled("CONDSTORE");
+    if (cursor && cursor->complete && status_ && status_matches(*cursor, *status_, condstore)) {
+      // STATUS says nothing changed since the cursor: no EXAMINE (the costly part on a big
+      // folder), no round trip.
+      report_.mode = qresync ? "qresync" : condstore ? "condstore" : "plain";
+      report_.unchanged = true;
+      report_.present = cursor->exists;
+      co_return report_;
+    }
     std::string parameters;
     if (qresync && cursor && cursor->complete && cursor->highestmodseq > 0)
       parameters = "QRESYNC (" + std::to_string(cursor->uidvalidity) + " " +
@@ -348,48 +492,57 @@ class FolderSync {
     co_return Result<void>{};
   }
 
-  Result<void> on_fetch(Response&& response, std::vector<Message>& pending) {
+  // Decodes one FETCH answer on the sync's thread; the header block goes to the worker.
+  Result<void> on_fetch(Response&& response, std::vector<RawHeader>& pending) {
     auto item = parse_fetch(std::move(response));
     if (!item)
       return make_error(ErrorScope::transient, "imap.protocol",
                         client_.server_name() + " sent an unusable FETCH answer in \"" +
                             folder_.name + "\" (" + item.error().message + ") — try again later");
     if (!item->uid) return {};  // an unsolicited flag update
-    const std::uint32_t uid = *item->uid;
-    const std::string* header = item->body_section(section_);
-    std::string fallback;
-    if (header == nullptr || header->empty()) {
-      if (!item->envelope) {
-        ++report_.failed;
-        if (warning_)
-          warning_("[imap.item] " + folder_.name + " UID " + std::to_string(uid) +
-                   ": the server returned neither header fields nor ENVELOPE, skipped");
-        return {};
-      }
-      fallback = envelope_header(*item->envelope);
-      header = &fallback;
-    }
-    mime::ParseContext context{imap_source_id(folder_.name, uidvalidity_, uid), folder_.name,
-                               folder_.role,
-                               item->internaldate ? item->internaldate->utc_seconds : 0};
-    std::vector<std::string> warnings;
-    auto message = mime::parse_message_headers(*header, context, &warnings);
-    if (warning_)
-      for (const auto& w : warnings)
-        warning_(folder_.name + " UID " + std::to_string(uid) + ": " + w);
-    if (!message) {
+    RawHeader raw;
+    raw.uid = *item->uid;
+    raw.delivery_time = item->internaldate ? item->internaldate->utc_seconds : 0;
+    auto header = item->body_sections.find(section_key_);
+    if (header != item->body_sections.end() && !header->second.empty()) {
+      raw.header = std::move(header->second);
+    } else if (const std::string* other = item->body_section(section_);
+               other != nullptr && !other->empty()) {
+      raw.header = *other;
+    } else if (item->envelope) {
+      raw.header = envelope_header(*item->envelope);
+    } else {
       ++report_.failed;
       if (warning_)
-        warning_(folder_.name + " UID " + std::to_string(uid) + ": " + message.error().message +
-                 ", skipped");
+        warning_("[imap.item] " + folder_.name + " UID " + std::to_string(raw.uid) +
+                 ": the server returned neither header fields nor ENVELOPE, skipped");
       return {};
     }
-    pending.push_back(std::move(*message));
+    pending.push_back(std::move(raw));
+    return {};
+  }
+
+  // A parsed batch and the cursor that covers it, in one store transaction.
+  Result<void> commit(ParsedBatch batch, const std::string& cursor, std::size_t uids,
+                      std::size_t& done_messages, std::size_t total) {
+    auto committed = store_.transaction([&](Store& store) -> Result<void> {
+      if (!batch.messages.empty())
+        if (auto r = store.upsert_messages(batch.messages); !r) return r.error();
+      return store.set_cursor(key_, cursor);
+    });
+    if (!committed) return committed.error();
+    if (warning_)
+      for (const auto& w : batch.warnings) warning_(w);
+    report_.failed += batch.failed;
+    report_.added += batch.messages.size();
+    done_messages += uids;
+    if (progress_) progress_({folder_.name, std::min(done_messages, total), total});
     return {};
   }
 
   // Fetches `uids` in chunks, pipelined; each chunk's messages commit together with `cursor`
-  // advanced past it (synced_through when !complete, uidnext when complete).
+  // advanced past it (synced_through when !complete, uidnext when complete). Headers are
+  // parsed on a HeaderWorker meanwhile; commits stay on this thread and in chunk order.
   asio::awaitable<Result<void>> fetch(const SequenceSet& uids, ImapCursor& cursor, bool complete) {
     const std::vector<Chunk> chunks =
         make_chunks(uids, std::max<std::size_t>(1, options_.batch_messages));
@@ -397,9 +550,32 @@ class FolderSync {
     std::size_t done_messages = 0;
     std::size_t next_to_send = 0;
     std::deque<std::pair<std::string, std::size_t>> in_flight;  // tag, chunk index
-    std::vector<Message> pending;
+    std::deque<std::pair<std::string, std::size_t>> parsing;    // cursor, UIDs in the chunk
+    std::vector<RawHeader> pending;
     const std::string items = fetch_items();
     if (progress_ && total > 0) progress_({folder_.name, 0, total});
+    if (chunks.empty()) co_return Result<void>{};
+    HeaderWorker worker(folder_.name, folder_.role, uidvalidity_, options_.parse_threads);
+    const std::size_t max_batches = std::max<std::size_t>(2, options_.parse_threads + 1);
+    // Commits parsed batches: all of them (`all`), else those ready, waiting while more than
+    // max_batches are queued.
+    auto commit_ready = [&](bool all) -> Result<void> {
+      while (!parsing.empty()) {
+        const bool wait = all || worker.outstanding() > max_batches;
+        auto batch = worker.take(wait);
+        if (!batch) break;
+        auto [serialised, count] = std::move(parsing.front());
+        parsing.pop_front();
+        if (auto r = commit(std::move(*batch), serialised, count, done_messages, total); !r)
+          return r.error();
+      }
+      return {};
+    };
+    // On a connection error what was fetched completely still commits: less to fetch next time.
+    auto fail = [&](Error error) -> Error {
+      if (error.id.rfind("store.", 0) != 0) (void)commit_ready(true);
+      return error;
+    };
     auto send_more = [&]() -> asio::awaitable<Result<void>> {
       while (next_to_send < chunks.size() &&
              in_flight.size() < std::max<std::size_t>(1, options_.pipeline_depth)) {
@@ -414,11 +590,11 @@ class FolderSync {
     if (auto r = co_await send_more(); !r) co_return r.error();
     while (!in_flight.empty()) {
       auto response = co_await client_.read_response();
-      if (!response) co_return response.error();
+      if (!response) co_return fail(response.error());
       if (response->is_data("FETCH")) {
         if (auto r = on_fetch(std::move(*response), pending); !r) {
           client_.close();
-          co_return r.error();
+          co_return fail(r.error());
         }
         continue;
       }
@@ -430,25 +606,22 @@ class FolderSync {
         warning_("[imap.no] " + client_.server_name() + " refused part of UID FETCH in \"" +
                  folder_.name + "\" (" + response->text + "); those messages are skipped");
       // Send the next command before the commit, so that the server works meanwhile.
-      if (auto r = co_await send_more(); !r) co_return r.error();
+      if (auto r = co_await send_more(); !r) co_return fail(r.error());
       if (complete)
         cursor.uidnext = std::max(cursor.uidnext, chunk.last + 1);
       else
         cursor.synced_through = chunk.last;
-      const std::size_t count = pending.size();
-      auto committed = store_.transaction([&](Store& store) -> Result<void> {
-        if (!pending.empty())
-          if (auto r = store.upsert_messages(pending); !r) return r.error();
-        return store.set_cursor(key_, cursor.serialise());
-      });
-      if (!committed) {
+      worker.submit(std::move(pending));
+      pending = {};
+      parsing.emplace_back(cursor.serialise(), chunk.uids.count());
+      if (auto r = commit_ready(false); !r) {
         client_.close();
-        co_return committed.error();
+        co_return r.error();
       }
-      pending.clear();
-      report_.added += count;
-      done_messages += chunk.uids.count();
-      if (progress_) progress_({folder_.name, std::min(done_messages, total), total});
+    }
+    if (auto r = commit_ready(true); !r) {
+      client_.close();
+      co_return r.error();
     }
     co_return Result<void>{};
   }
@@ -460,8 +633,10 @@ class FolderSync {
   const ImapProgressFn& progress_;
   const ImapWarningFn& warning_;
   Folder folder_;
+  std::optional<MailboxStatus> status_;
   std::string key_;
   std::string section_ = section_name();
+  std::string section_key_ = normalise_section(section_);
   std::uint32_t uidvalidity_ = 0;
   ImapFolderReport report_;
 };
@@ -511,6 +686,106 @@ asio::awaitable<Result<void>> open_session(Client& client, const ImapConfig& con
     if (auto r = co_await client.enable(wanted); !r) co_return r.error();
   }
   co_return Result<void>{};
+}
+
+// What the first pipelined round after login learns: the folder list (when needed) and the
+// STATUS of every folder it can name, so that unchanged folders are never opened.
+struct Prelude {
+  std::vector<ListEntry> entries;
+  std::map<std::string, MailboxStatus, std::less<>> status;  // by decoded name
+};
+
+// One round trip (two when the Sent folder is found by LIST on a server without LIST-STATUS):
+// ENABLE, LIST (RETURN (SPECIAL-USE STATUS (...)) with LIST-STATUS) and STATUS of the folders
+// known by name, all pipelined. A STATUS refused with NO is left out (the folder's EXAMINE
+// reports it as before).
+asio::awaitable<Result<Prelude>> prelude(Client& client, const ImapConfig& config,
+                                         const ImapImportOptions& options) {
+  const Capabilities& caps = client.capabilities();
+  std::vector<std::string> enable;
+  if (caps.has("ENABLE")) {
+    if (options.use_qresync && caps.has("QRESYNC")) enable.emplace_back("QRESYNC");
+    if (options.use_condstore && caps.has("CONDSTORE")) enable.emplace_back("CONDSTORE");
+  }
+  const std::string items =
+      std::string("MESSAGES UIDNEXT UIDVALIDITY") + (enable.empty() ? "" : " HIGHESTMODSEQ");
+  const bool need_list = config.sent_folder.empty();
+  const bool list_status =
+      need_list && options.use_status && caps.has("LIST-EXTENDED") && caps.has("LIST-STATUS");
+  Prelude out;
+  std::set<std::string> status_sent;
+  std::string list_tag;
+  std::size_t outstanding = 0;
+  auto send = [&](Command command) -> asio::awaitable<Result<void>> {
+    if (auto r = co_await client.send(command); !r) co_return r.error();
+    ++outstanding;
+    co_return Result<void>{};
+  };
+  auto send_status = [&](const std::string& folder) -> asio::awaitable<Result<void>> {
+    if (!options.use_status || !status_sent.insert(folder).second) co_return Result<void>{};
+    auto built = CommandBuilder(client.tags().next(), "STATUS", client.argument_options())
+                     .mailbox(folder)
+                     .build();
+    if (!built || built->parts.size() != 1) co_return Result<void>{};  // a literal: EXAMINE it
+    std::string& line = built->parts.back();
+    line.resize(line.size() - 2);  // CRLF
+    line += " (" + items + ")\r\n";
+    co_return co_await send(std::move(*built));
+  };
+  if (!enable.empty()) {
+    Command command{client.tags().next(), {}};
+    std::string line = command.tag + " ENABLE";
+    for (const auto& e : enable) line += " " + e;
+    command.parts.push_back(line + "\r\n");
+    if (auto r = co_await send(std::move(command)); !r) co_return r.error();
+  }
+  if (need_list) {
+    Command command{client.tags().next(), {}};
+    list_tag = command.tag;
+    std::string line = command.tag + " LIST \"\" \"*\"";
+    const bool special_use = caps.has("LIST-EXTENDED") && caps.has("SPECIAL-USE");
+    if (special_use || list_status) {
+      line += " RETURN (";
+      if (special_use) line += "SPECIAL-USE";
+      if (list_status) line += std::string(special_use ? " " : "") + "STATUS (" + items + ")";
+      line += ")";
+    }
+    command.parts.push_back(line + "\r\n");
+    if (auto r = co_await send(std::move(command)); !r) co_return r.error();
+  }
+  if (!list_status) {
+    if (auto r = co_await send_status("INBOX"); !r) co_return r.error();
+    if (!config.sent_folder.empty())
+      if (auto r = co_await send_status(config.sent_folder); !r) co_return r.error();
+    for (const auto& name : config.folders)
+      if (auto r = co_await send_status(name); !r) co_return r.error();
+  }
+  bool sent_status_pending = need_list && !list_status && options.use_status;
+  while (outstanding > 0) {
+    auto response = co_await client.read_response();
+    if (!response) co_return response.error();
+    if (response->is_data("LIST")) {
+      if (auto entry = parse_list(*response)) out.entries.push_back(std::move(*entry));
+    } else if (response->is_data("STATUS")) {
+      if (auto status = parse_status(*response)) {
+        std::string name = status->name;
+        out.status.insert_or_assign(std::move(name), std::move(*status));
+      }
+    } else if (response->is_tagged()) {
+      --outstanding;
+      if (response->tag == list_tag && response->status != Status::ok)
+        co_return make_error(
+            ErrorScope::transient, "imap.protocol",
+            client.server_name() + " refused LIST (" + response->text + ") — try again later");
+      if (response->tag == list_tag && sent_status_pending) {
+        sent_status_pending = false;
+        const std::string sent = choose_folders(out.entries, config).sent;
+        if (!sent.empty())
+          if (auto r = co_await send_status(sent); !r) co_return r.error();
+      }
+    }
+  }
+  co_return out;
 }
 
 bool name_matches(const ListEntry& entry, std::initializer_list<std::string_view> names) {
@@ -657,10 +932,7 @@ Result<std::string> resolve_password(const ImapConfig& config) {
                         "password_file " + file + " is empty — put the password on its first line");
     return line;
   }
-  if (config.keyring)
-    return make_error(ErrorScope::account, "imap.keyring_unavailable",
-                      "this nachfass was built without keyring (libsecret) support — use "
-                      "password_env or password_file instead of keyring");
+  if (config.keyring) return keyring_lookup(*config.keyring, config);
   return make_error(ErrorScope::account, "imap.password",
                     "no password configured for " + config.username + "@" + config.host +
                         " — set password_env, password_file or keyring in [mail]");
@@ -705,15 +977,15 @@ Result<ImapImportReport> import_imap(const ImapConfig& config, Store& store,
           }
           return r;
         };
-        if (auto r = co_await open_session(client, config, options, secret, true); !r)
+        if (auto r = co_await open_session(client, config, options, secret, false); !r)
           co_return finish(r.error());
+        auto known = co_await prelude(client, config, options);
+        if (!known) co_return finish(known.error());
 
         std::vector<Folder> folders{{"INBOX", FolderRole::inbox}};
         std::string sent = config.sent_folder;
         if (sent.empty()) {
-          auto entries = co_await client.list_all();
-          if (!entries) co_return finish(entries.error());
-          sent = choose_folders(*entries, config).sent;
+          sent = choose_folders(known->entries, config).sent;
           if (sent.empty() && warning)
             warning("[imap.no_sent_folder] no Sent folder found on " + client.server_name() +
                     " (no \\Sent attribute, no common name) — set sent_folder in [mail]");
@@ -726,7 +998,11 @@ Result<ImapImportReport> import_imap(const ImapConfig& config, Store& store,
         }
 
         for (const Folder& folder : folders) {
-          FolderSync sync(client, store, config, options, progress, warning, folder);
+          std::optional<MailboxStatus> status;
+          if (auto it = known->status.find(folder.name); it != known->status.end())
+            status = it->second;
+          FolderSync sync(client, store, config, options, progress, warning, folder,
+                          std::move(status));
           auto folder_report = co_await sync.run();
           if (!folder_report) {
             if (folder_report.error().scope == ErrorScope::collection) {

@@ -18,7 +18,11 @@
 //   when the server enables it; CONDSTORE alone: UID FETCH ... (CHANGEDSINCE) for flag changes;
 //   new mail by UIDNEXT; expunges by VANISHED, or, when the EXISTS count does not add up, by a
 //   UID SEARCH ALL difference. With nothing new the sync costs a constant number of round trips
-//   (ImapImportReport::round_trips): connect, login, ENABLE, LIST, one EXAMINE per folder.
+//   (ImapImportReport::round_trips): connect (greeting, STARTTLS, CAPABILITY), login, and one
+//   pipelined round of ENABLE, LIST (RETURN STATUS with LIST-STATUS) and STATUS (MESSAGES UIDNEXT
+//   UIDVALIDITY [HIGHESTMODSEQ]) per folder (a second STATUS round for a Sent folder found by LIST
+//   without LIST-STATUS); a folder whose STATUS equals its complete cursor is not opened at all
+//   (ImapFolderReport::unchanged).
 // - UIDVALIDITY change: the folder's stored messages and cursor are discarded (one transaction)
 //   and the folder is synced from scratch; reported as ImapFolderReport::uidvalidity_reset.
 // - Errors. A folder that cannot be selected (imap.no, scope collection) is reported through
@@ -62,10 +66,15 @@ struct ImapImportOptions {
   AuthMechanism mechanism = AuthMechanism::automatic;
   std::chrono::milliseconds connect_timeout{15'000};
   std::chrono::milliseconds command_timeout{60'000};
-  std::size_t batch_messages = 1000;            // messages per UID FETCH and per store transaction
-  std::size_t pipeline_depth = 4;               // UID FETCH commands in flight
-  bool use_qresync = true;                      // false: behave as if the server lacked QRESYNC
-  bool use_condstore = true;                    // false: behave as if the server lacked CONDSTORE
+  std::size_t batch_messages = 1000;  // messages per UID FETCH and per store transaction
+  std::size_t pipeline_depth = 4;     // UID FETCH commands in flight
+  // Threads that parse fetched header blocks (GMime) while the next responses are read; the
+  // store is written from the calling thread only.
+  std::size_t parse_threads = 1;
+  bool use_qresync = true;    // false: behave as if the server lacked QRESYNC
+  bool use_condstore = true;  // false: behave as if the server lacked CONDSTORE
+  bool use_status = true;     // false: EXAMINE every folder instead of skipping those STATUS shows
+                              // unchanged
   std::function<void(std::string_view)> trace;  // protocol trace, secrets redacted
 };
 
@@ -79,6 +88,7 @@ struct ImapFolderReport {
   std::size_t removed = 0;  // stored messages gone from the server
   std::size_t flag_changes = 0;
   std::size_t failed = 0;  // messages whose headers could not be parsed (warned about)
+  bool unchanged = false;  // STATUS equalled the cursor: the folder was not even opened
 };
 
 struct ImapImportReport {
@@ -111,8 +121,9 @@ Result<AppendedDraft> append_draft(const ImapConfig& config, std::string_view rf
 
 // The password (or token) from the config: password_env (the variable must be set and not
 // empty), password_file (first line; the file must not be readable or writable by group or
-// others: chmod 600), or keyring (libsecret; this build reports imap.keyring_unavailable).
-// Errors (scope account): imap.password, imap.keyring_unavailable. Never logs the secret.
+// others: chmod 600), or the desktop keyring (libsecret; see keyring.hpp).
+// Errors (scope account): imap.password, imap.keyring_unavailable, imap.keyring_missing.
+// Never logs the secret.
 Result<std::string> resolve_password(const ImapConfig& config);
 
 // ClientOptions for the config (port default, security, loopback rule is the client's).
