@@ -178,7 +178,7 @@ class HeaderWorker {
   void submit(std::vector<RawHeader> batch) {
     {
       std::lock_guard lock(mutex_);
-      todo_.emplace_back(next_submitted_++, std::move(batch));
+      queued_batches_.emplace_back(next_submitted_++, std::move(batch));
     }
     wake_worker_.notify_one();
   }
@@ -202,10 +202,10 @@ class HeaderWorker {
       std::pair<std::size_t, std::vector<RawHeader>> job;
       {
         std::unique_lock lock(mutex_);
-        wake_worker_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+        wake_worker_.wait(lock, [&] { return stop_ || !queued_batches_.empty(); });
         if (stop_) return;
-        job = std::move(todo_.front());
-        todo_.pop_front();
+        job = std::move(queued_batches_.front());
+        queued_batches_.pop_front();
       }
       ParsedBatch parsed = parse(job.second);
       {
@@ -248,7 +248,8 @@ class HeaderWorker {
   const std::uint32_t uidvalidity_;
   std::mutex mutex_;
   std::condition_variable wake_worker_, wake_taker_;
-  std::deque<std::pair<std::size_t, std::vector<RawHeader>>> todo_;  // by submission number
+  std::deque<std::pair<std::size_t, std::vector<RawHeader>>>
+      queued_batches_;  // by submission number
   std::map<std::size_t, ParsedBatch> done_;
   std::size_t next_submitted_ = 0, next_taken_ = 0;  // sync thread only
   bool stop_ = false;
@@ -955,17 +956,17 @@ ClientOptions client_options(const ImapConfig& config, const ImapImportOptions& 
   return c;
 }
 
+Result<std::string> secret_for(const ImapConfig& config, const ImapImportOptions& options) {
+  if (options.secret) return *options.secret;
+  return resolve_password(config);
+}
+
 Result<ImapImportReport> import_imap(const ImapConfig& config, Store& store,
                                      const ImapProgressFn& progress, const ImapWarningFn& warning,
                                      const ImapImportOptions& options) {
-  std::string secret;
-  if (options.secret) {
-    secret = *options.secret;
-  } else {
-    auto resolved = resolve_password(config);
-    if (!resolved) return resolved.error();
-    secret = std::move(*resolved);
-  }
+  auto resolved_secret = secret_for(config, options);
+  if (!resolved_secret) return resolved_secret.error();
+  std::string secret = std::move(*resolved_secret);
   return run_sync<ImapImportReport>(
       [&](asio::any_io_executor executor) -> asio::awaitable<Result<ImapImportReport>> {
         Client client(executor, client_options(config, options, warning));
@@ -1025,14 +1026,9 @@ Result<ImapImportReport> import_imap(const ImapConfig& config, Store& store,
 
 Result<AppendedDraft> append_draft(const ImapConfig& config, std::string_view rfc5322_message,
                                    const ImapImportOptions& options) {
-  std::string secret;
-  if (options.secret) {
-    secret = *options.secret;
-  } else {
-    auto resolved = resolve_password(config);
-    if (!resolved) return resolved.error();
-    secret = std::move(*resolved);
-  }
+  auto resolved_secret = secret_for(config, options);
+  if (!resolved_secret) return resolved_secret.error();
+  std::string secret = std::move(*resolved_secret);
   std::string message;
   message.reserve(rfc5322_message.size() + rfc5322_message.size() / 32);
   for (std::size_t i = 0; i < rfc5322_message.size(); ++i) {

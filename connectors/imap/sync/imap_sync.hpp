@@ -126,6 +126,10 @@ Result<AppendedDraft> append_draft(const ImapConfig& config, std::string_view rf
 // Never logs the secret.
 Result<std::string> resolve_password(const ImapConfig& config);
 
+// The secret to log in with: options.secret when set (tests, an OAuth token), else
+// resolve_password(config). Same errors as resolve_password.
+Result<std::string> secret_for(const ImapConfig& config, const ImapImportOptions& options);
+
 // ClientOptions for the config (port default, security, loopback rule is the client's).
 ClientOptions client_options(const ImapConfig& config, const ImapImportOptions& options,
                              const ImapWarningFn& warning);

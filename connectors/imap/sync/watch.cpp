@@ -389,14 +389,9 @@ std::chrono::milliseconds backoff_delay(std::chrono::milliseconds initial,
 Result<void> watch(const ImapConfig& config, const ImapImportOptions& options,
                    const WatchOptions& watch_options, const WatchChangeFn& on_change,
                    const std::stop_token& stop) {
-  std::string secret;
-  if (options.secret) {
-    secret = *options.secret;
-  } else {
-    auto resolved = resolve_password(config);
-    if (!resolved) return resolved.error();
-    secret = std::move(*resolved);
-  }
+  auto resolved_secret = secret_for(config, options);
+  if (!resolved_secret) return resolved_secret.error();
+  std::string secret = std::move(*resolved_secret);
   asio::io_context io;
   Watcher watcher(io.get_executor(), config, options, watch_options, on_change, std::move(secret));
   auto signal = std::make_shared<asio::cancellation_signal>();
