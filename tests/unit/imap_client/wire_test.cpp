@@ -12,6 +12,7 @@
 
 #include "imap/client/imap_client.hpp"
 #include "imap/parser/fetch.hpp"
+#include "scripted_server.hpp"
 
 namespace nachfass::imap {
 namespace {
@@ -19,73 +20,7 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-class ScriptedServer {
- public:
-  explicit ScriptedServer(std::vector<std::string> script)
-      : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}), script_(std::move(script)) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~ScriptedServer() {
-    boost::system::error_code ec;
-    acceptor_.close(ec);
-    thread_.join();
-  }
-  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  // Script mismatches, for the test to assert empty.
-  const std::vector<std::string>& problems() const { return problems_; }
-  const std::vector<std::string>& received() const { return received_; }
-
- private:
-  void serve() {
-    boost::system::error_code ec;
-    tcp::socket socket(io_);
-    acceptor_.accept(socket, ec);
-    if (ec) return;
-    asio::streambuf in;
-    std::string tag = "*";
-    for (const std::string& step : script_) {
-      if (step.rfind("C: ", 0) == 0) {
-        asio::read_until(socket, in, "\r\n", ec);
-        if (ec) {
-          problems_.push_back("client closed before " + step);
-          return;
-        }
-        std::istream is(&in);
-        std::string line;
-        std::getline(is, line);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        received_.push_back(line);
-        const std::string word = step.substr(3);
-        if (word.empty()) continue;  // a continuation line: no tag
-        tag = line.substr(0, line.find(' '));
-        if (line.find(" " + word) == std::string::npos)
-          problems_.push_back("expected " + word + ", got " + line);
-      } else if (step.rfind("S: ", 0) == 0 || step.rfind("R: ", 0) == 0) {
-        std::string text = step.substr(3);
-        for (auto at = text.find('$'); at != std::string::npos; at = text.find('$', at + 1))
-          text.replace(at, 1, tag);
-        if (step[0] == 'S') text += "\r\n";
-        asio::write(socket, asio::buffer(text), ec);
-        if (step[0] == 'R') std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      } else if (step.rfind("W: ", 0) == 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(step.substr(3))));
-      } else if (step == "X") {
-        socket.close(ec);
-        return;
-      }
-    }
-    // Keep the connection until the client is done.
-    char byte;
-    socket.read_some(asio::buffer(&byte, 1), ec);
-  }
-
-  asio::io_context io_;
-  tcp::acceptor acceptor_;
-  std::vector<std::string> script_;
-  std::vector<std::string> problems_;
-  std::vector<std::string> received_;
-  std::thread thread_;
-};
+using test::ScriptedServer;
 
 const std::vector<std::string> login = {
     "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready",
