@@ -158,7 +158,7 @@ Result<Config> load_config_or_default(const std::optional<std::filesystem::path>
 Result<void> validate_for_scan(const Config& config);
 
 // The commented template `nachfass config example` prints. parse_config() accepts it; its values
-// are those of default_config() plus placeholder addresses and a Maildir path.
+// are those of default_config() plus example addresses and a Maildir path.
 std::string example_config();
 
 // $XDG_CONFIG_HOME/nachfass/config.toml, else ~/.config/nachfass/config.toml.

@@ -1,5 +1,5 @@
 // What people write about: sales topics with subject patterns and sentences, German and English.
-// Placeholders in braces ({product}, {quote}, ...) are filled from Details.
+// Slots in braces ({product}, {quote}, ...) are filled from Details.
 #pragma once
 
 #include <span>

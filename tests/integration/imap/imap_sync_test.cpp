@@ -299,7 +299,7 @@ TEST_F(ImapSync, ImplicitTlsWithTheHarnessCaVerifies) {
   EXPECT_EQ(report->added, 20u);
 }
 
-TEST_F(ImapSync, UntrustedCertificateIsRefusedWithOneLineSayingWhatToDo) {
+TEST_F(ImapSync, UntrustedCertificateIsRefusedWithOneLineSayingHowToFixIt) {
   auto o = options();
   o.ca_file.clear();  // system trust only
   for (auto security : {ImapSecurity::tls, ImapSecurity::starttls}) {

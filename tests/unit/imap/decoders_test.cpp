@@ -15,19 +15,6 @@ namespace {
 
 using Kind = Address::Kind;
 
-const std::string kRfc3501Fetch =
-    "* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" "
-    "RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" "
-    "\"IMAP4rev1 WG mtg summary and minutes\" "
-    "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
-    "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
-    "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
-    "((NIL NIL \"imap\" \"cac.washington.edu\")) "
-    "((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\") "
-    "(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL "
-    "\"<B27397-0100000@cac.washington.edu>\") "
-    "BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n";
-
 const std::string kHeaderFields =
     "References: <a1@mail.example> <b2@mail.example>\r\n"
     "In-Reply-To: <b2@mail.example>\r\n"

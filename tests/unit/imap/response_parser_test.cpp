@@ -41,18 +41,7 @@ std::vector<TranscriptRow> transcript_rows() {
         "* OK [UIDVALIDITY #3857529045] \"UIDs valid\"",
         "tagged a002 OK [READ-WRITE] \"SELECT completed\""}},
       {"rfc3501_sample_fetch_full",
-       "* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" "
-       "RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" "
-       "\"IMAP4rev1 WG mtg summary and minutes\" "
-       "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
-       "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
-       "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
-       "((NIL NIL \"imap\" \"cac.washington.edu\")) "
-       "((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\") "
-       "(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL "
-       "\"<B27397-0100000@cac.washington.edu>\") "
-       "BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n"
-       "a003 OK FETCH completed\r\n",
+       kRfc3501Fetch + "a003 OK FETCH completed\r\n",
        {"* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" "
         "RFC822.SIZE #4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" "
         "\"IMAP4rev1 WG mtg summary and minutes\" "
