@@ -1,6 +1,7 @@
 // Benchmark of the IMAP sync as the CLI runs it: full sync of the account into a fresh state
 // file, then a sync with nothing new. Prints one JSON object: seconds, round trips, peak RSS.
 //   imap_sync_bench --host H --port P --user U --password-env VAR --ca CA --state FILE
+//                   [--connections N --batch N --depth N --parse-threads N --no-status]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
       options.parse_threads = std::stoul(value);
     else if (flag == "--depth")
       options.pipeline_depth = std::stoul(value);
+    else if (flag == "--connections")
+      options.connections = std::stoul(value);
   }
   std::filesystem::remove(state);
   std::filesystem::remove(state + "-wal");
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
             << ", \"peak_rss_mb\": " << peak_kb_full / 1024.0
             << ", \"resync_seconds\": " << seconds(t3 - t2)
             << ", \"resync_added\": " << again->added
-            << ", \"resync_round_trips\": " << again->round_trips << "}\n";
+            << ", \"resync_round_trips\": " << again->round_trips
+            << ", \"connections\": " << options.connections << "}\n";
   return 0;
 }

@@ -96,17 +96,32 @@ constexpr std::array<std::string_view, 5> kUserKeys{"name", "addresses", "own_do
 constexpr std::array<std::string_view, 4> kBusinessKeys{"days", "hours", "holidays",
                                                         "extra_holidays"};
 constexpr std::array<std::string_view, 1> kUnansweredKeys{"sla"};
-constexpr std::array<std::string_view, 14> kMailKeys{
+constexpr std::array<std::string_view, 15> kMailKeys{
     "provider",     "path",
     "host",         "port",
     "security",     "username",
     "password_env", "password_file",
     "keyring",      "folders",
     "sent_folder",  "drafts_folder",
-    "ca_file",      "insecure_skip_verify_for_host"};
-constexpr std::array<std::string_view, 4> kCheckedSections{"user", "business", "rules", "mail"};
-constexpr std::array<std::string_view, 4> kReservedSections{"calendar", "customers", "letters",
-                                                            "server"};
+    "ca_file",      "insecure_skip_verify_for_host",
+    "connections"};
+constexpr std::array<std::string_view, 14> kCalendarKeys{"provider",
+                                                         "url",
+                                                         "username",
+                                                         "password_env",
+                                                         "password_file",
+                                                         "keyring",
+                                                         "calendar",
+                                                         "create_calendar",
+                                                         "reminder_minutes",
+                                                         "max_per_day",
+                                                         "alarm_minutes_before",
+                                                         "ca_file",
+                                                         "insecure_skip_verify_for_host",
+                                                         "bearer_token_env"};
+constexpr std::array<std::string_view, 5> kCheckedSections{"user", "business", "rules", "mail",
+                                                           "calendar"};
+constexpr std::array<std::string_view, 3> kReservedSections{"customers", "letters", "server"};
 
 using Keys = std::span<const std::string_view>;
 
@@ -119,11 +134,12 @@ struct SectionKeys {
   Keys keys;
 };
 
-constexpr std::array<SectionKeys, 4> kAllKeys{{
+constexpr std::array<SectionKeys, 5> kAllKeys{{
     {"user", kUserKeys},
     {"business", kBusinessKeys},
     {"rules.unanswered", kUnansweredKeys},
     {"mail", kMailKeys},
+    {"calendar", kCalendarKeys},
 }};
 
 // "business.hours" when `key` is a key of another section: the user put it in the wrong place.
@@ -237,7 +253,8 @@ class Problems {
   void unknown_key(const toml::key& key, std::string_view section, Keys known) {
     const std::string dotted = std::string(section) + "." + std::string(key.str());
     std::string text = "unknown key " + dotted;
-    if (section == "mail" && lower(key.str()).find("password") != std::string::npos) {
+    if ((section == "mail" || section == "calendar") &&
+        lower(key.str()).find("password") != std::string::npos) {
       // Never a password in the config file; say where it goes instead.
       text += " — the password is not written here; use password_env, password_file or keyring";
     } else if (auto near = closest(key.str(), known)) {
@@ -714,6 +731,19 @@ void parse_rules(const toml::table& root, const toml::table& rules, std::int64_t
   }
 }
 
+std::optional<int> get_int(const toml::table& table, std::string_view section, std::string_view key,
+                           int min, int max, std::string_view expected, Problems& problems) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::nullopt;
+  if (const auto* number = node->as_integer()) {
+    if (number->get() >= min && number->get() <= max) return static_cast<int>(number->get());
+    problems.bad_value(*node, dotted(section, key), expected);
+    return std::nullopt;
+  }
+  problems.wrong_type(*node, dotted(section, key), expected);
+  return std::nullopt;
+}
+
 void parse_mail(const toml::table& table, const toml::source_region& where, MailConfig& mail,
                 Problems& problems) {
   constexpr std::string_view kSection = "mail";
@@ -855,6 +885,141 @@ void parse_mail(const toml::table& table, const toml::source_region& where, Mail
                              "the host name whose certificate is not checked", problems)) {
     mail.imap.insecure_skip_verify_for_host = *host;
   }
+  if (auto count = get_int(table, kSection, "connections", 1, 8,
+                           "a number of connections from 1 to 8, e.g. 2", problems)) {
+    mail.imap.connections = *count;
+  }
+}
+
+void parse_calendar(const toml::table& table, const toml::source_region& where,
+                    CalendarConfig& calendar, Problems& problems) {
+  constexpr std::string_view kSection = "calendar";
+  constexpr std::string_view kProvider = "\"caldav\", \"graph\" or \"none\"";
+  if (auto provider = get_string(table, kSection, "provider", kProvider, problems)) {
+    const std::string name = lower(trim(*provider));
+    if (name == "caldav") {
+      calendar.provider = CalendarProvider::caldav;
+    } else if (name == "graph") {
+      calendar.provider = CalendarProvider::graph;
+    } else if (name == "none") {
+      calendar.provider = CalendarProvider::none;
+    } else {
+      problems.bad_value(*table.get("provider"), "calendar.provider", kProvider);
+    }
+  } else if (table.get("provider") == nullptr) {
+    problems.missing(where,
+                     "[calendar] has no provider — add provider = \"caldav\" (or \"graph\", "
+                     "\"none\") to [calendar]");
+  }
+
+  if (calendar.provider == CalendarProvider::graph) {
+    toml::table unknown;
+    for (const auto& [key, node] : table) {
+      if (!contains(kCalendarKeys, key.str())) unknown.insert(key, node);
+    }
+    if (!unknown.empty()) {
+      toml::table wrapper;
+      wrapper.insert("calendar", std::move(unknown));
+      std::ostringstream out;
+      out << toml::toml_formatter{wrapper};
+      calendar.graph_raw = out.str() + "\n";
+    }
+  } else {
+    check_keys(table, kSection, kCalendarKeys, problems);
+  }
+
+  if (auto url = get_string(table, kSection, "url", "a URL as a string", problems)) {
+    const std::string text(trim(*url));
+    const std::string scheme = lower(text.substr(0, text.find(':')));
+    if ((scheme == "https" || scheme == "http") && text.find("://") != std::string::npos &&
+        text.size() > scheme.size() + 3) {
+      calendar.url = text;
+    } else {
+      problems.bad_value(*table.get("url"), "calendar.url",
+                         "an http:// or https:// URL such as \"https://dav.example.com/\"");
+    }
+  } else if (calendar.provider == CalendarProvider::caldav && table.get("url") == nullptr) {
+    problems.missing(where,
+                     "[calendar] provider = \"caldav\" needs the server — add url = "
+                     "\"https://dav.example.com/\" to [calendar]");
+  }
+  if (auto username = get_string(table, kSection, "username", "a string", problems)) {
+    calendar.username = *username;
+  }
+
+  std::vector<std::pair<std::string_view, const toml::node*>> password_sources;
+  if (auto variable = get_string(table, kSection, "password_env",
+                                 "the name of an environment variable as a string", problems)) {
+    calendar.password_env = std::string(trim(*variable));
+    password_sources.emplace_back("password_env", table.get("password_env"));
+  }
+  if (auto file =
+          get_string(table, kSection, "password_file", "a file name as a string", problems)) {
+    calendar.password_file = expand_home(trim(*file));
+    password_sources.emplace_back("password_file", table.get("password_file"));
+  }
+  if (const toml::node* node = table.get("keyring")) {
+    if (const auto* flag = node->as_boolean()) {
+      if (flag->get()) {
+        calendar.keyring = std::string();
+        password_sources.emplace_back("keyring", node);
+      }
+    } else if (const auto* entry = node->as_string()) {
+      calendar.keyring = entry->get();
+      password_sources.emplace_back("keyring", node);
+    } else {
+      problems.wrong_type(*node, "calendar.keyring", "true or the name of a keyring entry");
+    }
+  }
+  if (password_sources.size() > 1) {
+    const auto& [key, node] = *std::max_element(
+        password_sources.begin(), password_sources.end(), [](const auto& a, const auto& b) {
+          return a.second->source().begin < b.second->source().begin;
+        });
+    problems.add("config.bad_value", node->source(),
+                 "calendar." + std::string(key) +
+                     ": use only one of password_env, password_file and keyring");
+  }
+
+  if (auto name =
+          get_string(table, kSection, "calendar", "the calendar's display name", problems)) {
+    if (trim(*name).empty()) {
+      problems.bad_value(*table.get("calendar"), "calendar.calendar",
+                         "the calendar's display name, e.g. \"Nachfass\"");
+    } else {
+      calendar.calendar = std::string(trim(*name));
+    }
+  }
+  if (const toml::node* node = table.get("create_calendar")) {
+    if (const auto* flag = node->as_boolean()) {
+      calendar.create_calendar = flag->get();
+    } else {
+      problems.wrong_type(*node, "calendar.create_calendar", "true or false");
+    }
+  }
+  if (auto minutes = get_int(table, kSection, "reminder_minutes", 5, 480,
+                             "minutes from 5 to 480, e.g. 30", problems)) {
+    calendar.reminder_minutes = *minutes;
+  }
+  if (auto count = get_int(table, kSection, "max_per_day", 1, 100,
+                           "a number of reminders from 1 to 100, e.g. 8", problems)) {
+    calendar.max_per_day = *count;
+  }
+  if (auto minutes = get_int(table, kSection, "alarm_minutes_before", -1, 1440,
+                             "minutes from 0 to 1440, or -1 for no alarm", problems)) {
+    calendar.alarm_minutes_before = *minutes;
+  }
+  if (auto file = get_string(table, kSection, "ca_file", "the path of a PEM file", problems)) {
+    calendar.ca_file = expand_home(trim(*file));
+  }
+  if (auto host = get_string(table, kSection, "insecure_skip_verify_for_host",
+                             "the host name whose certificate is not checked", problems)) {
+    calendar.insecure_skip_verify_for_host = *host;
+  }
+  if (auto variable = get_string(table, kSection, "bearer_token_env",
+                                 "the name of an environment variable as a string", problems)) {
+    calendar.bearer_token_env = std::string(trim(*variable));
+  }
 }
 
 void parse_document(const toml::table& root, Config& config, Problems& problems) {
@@ -908,6 +1073,9 @@ void parse_document(const toml::table& root, Config& config, Problems& problems)
   if (const auto* mail = section_table("mail")) {
     parse_mail(*mail, root.get("mail")->source(), config.mail, problems);
   }
+  if (const auto* calendar = section_table("calendar")) {
+    parse_calendar(*calendar, root.get("calendar")->source(), config.calendar, problems);
+  }
   std::sort(config.reserved.begin(), config.reserved.end(),
             [](const ReservedSection& a, const ReservedSection& b) { return a.name < b.name; });
 }
@@ -932,6 +1100,18 @@ std::string_view to_string(MailProvider provider) {
     case MailProvider::imap:
       return "imap";
     case MailProvider::graph:
+      return "graph";
+  }
+  return "none";
+}
+
+std::string_view to_string(CalendarProvider provider) {
+  switch (provider) {
+    case CalendarProvider::none:
+      return "none";
+    case CalendarProvider::caldav:
+      return "caldav";
+    case CalendarProvider::graph:
       return "graph";
   }
   return "none";
@@ -1030,6 +1210,8 @@ Result<Config> load_config(const fs::path& file) {
   resolve(config->mail.maildir.path);
   resolve(config->mail.imap.password_file);
   resolve(config->mail.imap.ca_file);
+  resolve(config->calendar.password_file);
+  resolve(config->calendar.ca_file);
   return config;
 }
 
@@ -1106,6 +1288,20 @@ path = "~/Mail/work"
 # drafts_folder = "Drafts"                    # where letters are saved; found automatically too
 # ca_file = "/etc/ssl/company-ca.pem"         # also trust this CA (a company's own server)
 # insecure_skip_verify_for_host = ""          # DANGER: no certificate check for this one host
+# connections = 2                             # parallel connections for the first full sync
+
+[calendar]
+# Where follow-up reminders go: "caldav", "graph" or "none" (no reminders, findings only).
+provider = "none"
+# CalDAV: the server (or directly a calendar's URL) and the login; the password as for [mail].
+# url = "https://dav.example.com/"
+# username = "you"
+# password_env = "NACHFASS_DAV_PASSWORD"
+# calendar = "Nachfass"                       # display name; created when missing
+# create_calendar = true                      # false: use an existing calendar only
+# reminder_minutes = 30                       # length of a reminder in the calendar
+# max_per_day = 8                             # at most this many reminders on one day
+# alarm_minutes_before = 0                    # alarm at the reminder's start; -1 for none
 )toml";
 }
 

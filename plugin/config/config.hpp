@@ -14,10 +14,10 @@
 // - Unknown keys are errors everywhere, so a typo never silently falls back to a default, EXCEPT in
 //   the sections reserved for later issues, which are accepted unchecked and kept as raw TOML in
 //   `Config::reserved` (see ReservedSection):
-//     [calendar]  [customers]  [letters]  [server]  [rules.<name>] for every <name> but
+//     [customers]  [letters]  [server]  [rules.<name>] for every <name> but
 //     "unanswered" (a <name> within two typos of "unanswered" is reported as a typo instead).
 //   With `[mail] provider = "graph"`, keys of [mail] that neither maildir nor imap uses are kept
-//   the same way in `MailConfig::graph_raw`.
+//   the same way in `MailConfig::graph_raw` (and [calendar]'s in `CalendarConfig::graph_raw`).
 // - Missing keys and missing sections take the values of default_config().
 // - Nothing here throws on bad input; loading is pure apart from reading the file and the tz
 //   database.
@@ -107,6 +107,7 @@ struct ImapConfig {
   // Turns certificate verification off for exactly this host, with a warning on every
   // connection. Meant for a test server with a self-signed certificate, never for production.
   std::string insecure_skip_verify_for_host;
+  int connections = 0;  // parallel connections for a full sync, 1-8; 0 = the connector's default
 };
 
 struct MailConfig {
@@ -115,6 +116,30 @@ struct MailConfig {
   ImapConfig imap;        // filled from the keys present, whatever the provider
   // provider == graph: the [mail] keys that neither maildir nor imap knows, as a TOML document
   // ("[mail]\nkey = value\n..."); empty otherwise.
+  std::string graph_raw;
+};
+
+// [calendar]: where follow-up reminders go.
+enum class CalendarProvider : std::uint8_t { none, caldav, graph };
+std::string_view to_string(CalendarProvider provider);
+
+struct CalendarConfig {
+  CalendarProvider provider = CalendarProvider::none;
+  std::string url;  // CalDAV server root or calendar collection URL (http:// or https://)
+  std::string username;
+  // At most one password source (checked here), as for [mail].
+  std::string password_env;
+  std::filesystem::path password_file;
+  std::optional<std::string> keyring;
+  std::string bearer_token_env;       // OAuth bearer token from this variable instead of a password
+  std::string calendar = "Nachfass";  // display name; created when missing and create_calendar
+  bool create_calendar = true;
+  int reminder_minutes = 30;                  // event length, 5..480
+  int max_per_day = 8;                        // 1..100
+  int alarm_minutes_before = 0;               // 0..1440 or -1 for no alarm
+  std::filesystem::path ca_file;              // an extra CA to trust (PEM)
+  std::string insecure_skip_verify_for_host;  // as for [mail]: a test server only
+  // provider == graph: the [calendar] keys CalDAV does not use, as raw TOML (see graph_raw).
   std::string graph_raw;
 };
 
@@ -131,6 +156,7 @@ struct Config {
   BusinessConfig business;
   UnansweredConfig unanswered;
   MailConfig mail;
+  CalendarConfig calendar;
   std::vector<ReservedSection> reserved;  // in name order
   // The file it was loaded from; for parse_config() the source name; empty for default_config().
   std::filesystem::path source;

@@ -207,6 +207,26 @@ UnixSeconds BusinessCalendar::add_business_seconds(UnixSeconds from, std::int64_
   return never;
 }
 
+std::optional<BusinessCalendar::WorkingInterval> BusinessCalendar::working_interval_from(
+    UnixSeconds instant, UnixSeconds limit) const {
+  if (instant >= limit || instant >= kMaxInstant) return std::nullopt;
+  const UnixSeconds from = std::max(instant, kMinInstant);
+  const int first = std::max(utc_year(std::max(from - kMargin, kMinInstant)), kFirstYear);
+  const int last =
+      std::min(utc_year(std::min(std::max(limit, from) + kMargin, kMaxInstant)), kLastYear);
+  for (int y = first; y <= last; ++y) {
+    const YearBlock& b = block(y);
+    const auto next = std::upper_bound(b.intervals.begin(), b.intervals.end(), from,
+                                       [](UnixSeconds value, const YearBlock::Interval& interval) {
+                                         return value < interval.end;
+                                       });
+    if (next == b.intervals.end()) continue;
+    if (next->start >= limit) return std::nullopt;
+    return WorkingInterval{next->start, next->end};
+  }
+  return std::nullopt;
+}
+
 int BusinessCalendar::business_days_between(UnixSeconds from, UnixSeconds to) const {
   return static_cast<int>(business_seconds_between(from, to) / day_seconds());
 }

@@ -95,6 +95,23 @@ class BusinessCalendar {
   // Whole working days in [from, to): business_seconds_between / day_seconds(), rounded down.
   int business_days_between(UnixSeconds from, UnixSeconds to) const;
 
+  // One working day's working time: the half-open interval [start, end) of instants, as defined
+  // at the top of this file (start < end).
+  struct WorkingInterval {
+    UnixSeconds start = 0;
+    UnixSeconds end = 0;
+    friend bool operator==(const WorkingInterval&, const WorkingInterval&) = default;
+  };
+  // The working interval that contains `instant` (start <= instant < end), else the first one
+  // that starts after it; nullopt when that one would start at or after `limit`, or there is
+  // none in the modelled range (a calendar without working days). Consecutive calls with a
+  // growing `instant` walk the working days in order: pass the previous result's end to get the
+  // next one. Cost: one binary search per local year between `instant` and the result (no tz
+  // look-up once the years are cached); `limit` bounds the search, so a far `limit` over a
+  // calendar without working time visits (and caches) every year up to it.
+  std::optional<WorkingInterval> working_interval_from(UnixSeconds instant,
+                                                       UnixSeconds limit) const;
+
   // The date in the calendar's zone at `instant` (instants beyond the years 1..9999 are clamped).
   std::chrono::year_month_day local_date(UnixSeconds instant) const;
   const date::time_zone* zone() const { return zone_; }

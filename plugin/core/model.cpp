@@ -1,6 +1,7 @@
 #include "core/model.hpp"
 
 #include "core/finding.hpp"
+#include "core/reminder.hpp"
 
 namespace nachfass {
 
@@ -54,6 +55,22 @@ std::string_view to_string(FindingKind kind) {
       return "absence";
   }
   return "unanswered";
+}
+
+std::string_view to_string(ReminderState state) {
+  switch (state) {
+    case ReminderState::creating:
+      return "creating";
+    case ReminderState::active:
+      return "active";
+    case ReminderState::removing:
+      return "removing";
+    case ReminderState::completed:
+      return "completed";
+    case ReminderState::deleted_by_user:
+      return "deleted-by-user";
+  }
+  return "creating";
 }
 
 }  // namespace nachfass

@@ -79,6 +79,8 @@ Result<ImportReport> import_configured_source(const Config& config, Store& store
       imap::ImapImportOptions options;
       options.ca_file = config.mail.imap.ca_file.string();
       options.insecure_skip_verify_for_host = config.mail.imap.insecure_skip_verify_for_host;
+      if (config.mail.imap.connections > 0)
+        options.connections = static_cast<std::size_t>(config.mail.imap.connections);
       imap::ImapProgressFn imap_progress;
       if (progress)
         imap_progress = [&](const imap::ImapProgress& p) { progress({p.folder, p.done, p.total}); };

@@ -12,7 +12,7 @@ namespace {
 //   so no separator character can collide with content; recipients alternate email, name;
 // - enums are small integers with fixed codes (store.cpp's *_code functions), not the C++
 //   enumerators' values; adding a code needs a new migration so that older builds refuse the file.
-constexpr std::array<Migration, 2> migrations{{
+constexpr std::array<Migration, 3> migrations{{
     {1, "messages and sync cursors", R"sql(
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY,
@@ -74,6 +74,23 @@ CREATE TABLE snoozes (
   snoozed_until INTEGER NOT NULL,
   snoozed_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql"},
+    {3, "the reminders Nachfass owns in the calendar", R"sql(
+CREATE TABLE reminders (
+  calendar TEXT NOT NULL,
+  key TEXT NOT NULL,
+  href TEXT NOT NULL,
+  uid TEXT NOT NULL,
+  etag TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  start INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  fingerprint TEXT NOT NULL,
+  awaiting TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (calendar, key)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX reminders_by_href ON reminders (href);
 )sql"},
 }};
 

@@ -134,6 +134,39 @@ std::optional<FindingKind> finding_kind_from_code(std::int64_t code) {
   }
 }
 
+std::int64_t reminder_state_code(ReminderState state) {
+  switch (state) {
+    case ReminderState::creating:
+      return 0;
+    case ReminderState::active:
+      return 1;
+    case ReminderState::removing:
+      return 2;
+    case ReminderState::completed:
+      return 3;
+    case ReminderState::deleted_by_user:
+      return 4;
+  }
+  return 0;
+}
+
+std::optional<ReminderState> reminder_state_from_code(std::int64_t code) {
+  switch (code) {
+    case 0:
+      return ReminderState::creating;
+    case 1:
+      return ReminderState::active;
+    case 2:
+      return ReminderState::removing;
+    case 3:
+      return ReminderState::completed;
+    case 4:
+      return ReminderState::deleted_by_user;
+    default:
+      return std::nullopt;
+  }
+}
+
 // ---- Lists as BLOBs: a sequence of (LEB128 length, bytes). No separator can collide with the
 // content, and empty strings and empty lists survive.
 
@@ -960,6 +993,76 @@ Result<void> Store::unsnooze(std::string_view key) {
   auto use = impl_->statement("DELETE FROM snoozes WHERE key = ?1", doing);
   if (!use) return use.error();
   use->bind(1, key);
+  return impl_->run(*use, doing);
+}
+
+// ---- Reminders
+
+Result<void> Store::save_reminder(const OwnedReminder& reminder) {
+  constexpr std::string_view doing = "save a reminder";
+  auto use = impl_->statement(
+      "INSERT INTO reminders (calendar, key, href, uid, etag, state, start, end, fingerprint, "
+      "awaiting, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+      "ON CONFLICT (calendar, key) DO UPDATE SET href = excluded.href, uid = excluded.uid, "
+      "etag = excluded.etag, state = excluded.state, start = excluded.start, end = excluded.end, "
+      "fingerprint = excluded.fingerprint, awaiting = excluded.awaiting, "
+      "updated_at = excluded.updated_at",
+      doing);
+  if (!use) return use.error();
+  use->bind(1, reminder.calendar);
+  use->bind(2, reminder.key);
+  use->bind(3, reminder.href);
+  use->bind(4, reminder.uid);
+  use->bind(5, reminder.etag);
+  use->bind(6, reminder_state_code(reminder.state));
+  use->bind(7, reminder.start);
+  use->bind(8, reminder.end);
+  use->bind(9, reminder.fingerprint);
+  use->bind(10, reminder.awaiting);
+  use->bind(11, reminder.updated_at);
+  return impl_->run(*use, doing);
+}
+
+Result<std::vector<OwnedReminder>> Store::reminders(std::string_view calendar) {
+  constexpr std::string_view doing = "load reminders";
+  auto use = impl_->statement(
+      "SELECT calendar, key, href, uid, etag, state, start, end, fingerprint, awaiting, "
+      "updated_at FROM reminders WHERE ?1 = '' OR calendar = ?1 ORDER BY calendar, key",
+      doing);
+  if (!use) return use.error();
+  use->bind(1, calendar);
+  std::vector<OwnedReminder> rows;
+  for (;;) {
+    const int code = use->step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return impl_->error(code, doing);
+    OwnedReminder row;
+    row.calendar.assign(use->text(0));
+    row.key.assign(use->text(1));
+    row.href.assign(use->text(2));
+    row.uid.assign(use->text(3));
+    row.etag.assign(use->text(4));
+    const auto state = reminder_state_from_code(use->integer(5));
+    if (!state) {
+      return corrupt_error(impl_->file, "stored reminder " + row.key + " has an unknown state");
+    }
+    row.state = *state;
+    row.start = use->integer(6);
+    row.end = use->integer(7);
+    row.fingerprint.assign(use->text(8));
+    row.awaiting.assign(use->text(9));
+    row.updated_at = use->integer(10);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<void> Store::forget_reminder(std::string_view calendar, std::string_view key) {
+  constexpr std::string_view doing = "forget a reminder";
+  auto use = impl_->statement("DELETE FROM reminders WHERE calendar = ?1 AND key = ?2", doing);
+  if (!use) return use.error();
+  use->bind(1, calendar);
+  use->bind(2, key);
   return impl_->run(*use, doing);
 }
 

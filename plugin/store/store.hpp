@@ -39,6 +39,7 @@
 
 #include "core/finding.hpp"
 #include "core/model.hpp"
+#include "core/reminder.hpp"
 #include "ports/result.hpp"
 
 namespace nachfass {
@@ -222,6 +223,22 @@ class Store {
   Result<std::map<std::string, Snooze, std::less<>>> snoozes();
   // Removes the snooze of `key`, if any. Idempotent.
   Result<void> unsnooze(std::string_view key);
+
+  // ---- Reminders Nachfass owns (keyed by calendar and finding key; hrefs are unique)
+  //
+  // The ownership record of every calendar event Nachfass writes. It is saved before the write
+  // it describes (state creating / removing), so a crash between the two leaves a row that the
+  // next run resolves against what the calendar shows.
+
+  // Inserts or replaces the row for (reminder.calendar, reminder.key). store.internal when
+  // another key of the store already uses reminder.href. Idempotent.
+  Result<void> save_reminder(const OwnedReminder& reminder);
+  // The rows of `calendar` (exact match), sorted by key; every calendar's when `calendar` is
+  // empty (sorted by calendar, then key).
+  // Errors: store.corrupt when a stored state cannot be decoded.
+  Result<std::vector<OwnedReminder>> reminders(std::string_view calendar);
+  // Removes the row for (calendar, key), if any. Idempotent.
+  Result<void> forget_reminder(std::string_view calendar, std::string_view key);
 
  private:
   struct Impl;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <condition_variable>
 #include <cstdlib>
@@ -967,61 +969,139 @@ Result<ImapImportReport> import_imap(const ImapConfig& config, Store& store,
   auto resolved_secret = secret_for(config, options);
   if (!resolved_secret) return resolved_secret.error();
   std::string secret = std::move(*resolved_secret);
-  return run_sync<ImapImportReport>(
-      [&](asio::any_io_executor executor) -> asio::awaitable<Result<ImapImportReport>> {
-        Client client(executor, client_options(config, options, warning));
-        ImapImportReport report;
-        auto finish = [&](Result<ImapImportReport> r) {
-          if (r) {
-            r->round_trips = client.round_trips();
-            r->bytes_received = client.bytes_received();
-          }
-          return r;
-        };
-        if (auto r = co_await open_session(client, config, options, secret, false); !r)
-          co_return finish(r.error());
-        auto known = co_await prelude(client, config, options);
-        if (!known) co_return finish(known.error());
+  return run_sync<ImapImportReport>([&](asio::any_io_executor executor)
+                                        -> asio::awaitable<Result<ImapImportReport>> {
+    Client client(executor, client_options(config, options, warning));
+    ImapImportReport report;
+    std::uint64_t extra_round_trips = 0, extra_bytes = 0;
+    auto finish = [&](Result<ImapImportReport> r) {
+      if (r) {
+        r->round_trips = client.round_trips() + extra_round_trips;
+        r->bytes_received = client.bytes_received() + extra_bytes;
+      }
+      return r;
+    };
+    if (auto r = co_await open_session(client, config, options, secret, false); !r)
+      co_return finish(r.error());
+    auto known = co_await prelude(client, config, options);
+    if (!known) co_return finish(known.error());
 
-        std::vector<Folder> folders{{"INBOX", FolderRole::inbox}};
-        std::string sent = config.sent_folder;
-        if (sent.empty()) {
-          sent = choose_folders(known->entries, config).sent;
-          if (sent.empty() && warning)
-            warning("[imap.no_sent_folder] no Sent folder found on " + client.server_name() +
-                    " (no \\Sent attribute, no common name) — set sent_folder in [mail]");
-        }
-        if (!sent.empty()) folders.push_back({sent, FolderRole::sent});
-        for (const auto& name : config.folders) {
-          const bool dup = std::any_of(folders.begin(), folders.end(),
-                                       [&](const Folder& f) { return f.name == name; });
-          if (!dup) folders.push_back({name, maildir::role_for_name(name)});
-        }
+    std::vector<Folder> folders{{"INBOX", FolderRole::inbox}};
+    std::string sent = config.sent_folder;
+    if (sent.empty()) {
+      sent = choose_folders(known->entries, config).sent;
+      if (sent.empty() && warning)
+        warning("[imap.no_sent_folder] no Sent folder found on " + client.server_name() +
+                " (no \\Sent attribute, no common name) — set sent_folder in [mail]");
+    }
+    if (!sent.empty()) folders.push_back({sent, FolderRole::sent});
+    for (const auto& name : config.folders) {
+      const bool dup = std::any_of(folders.begin(), folders.end(),
+                                   [&](const Folder& f) { return f.name == name; });
+      if (!dup) folders.push_back({name, maildir::role_for_name(name)});
+    }
 
-        for (const Folder& folder : folders) {
-          std::optional<MailboxStatus> status;
-          if (auto it = known->status.find(folder.name); it != known->status.end())
-            status = it->second;
-          FolderSync sync(client, store, config, options, progress, warning, folder,
-                          std::move(status));
-          auto folder_report = co_await sync.run();
-          if (!folder_report) {
-            if (folder_report.error().scope == ErrorScope::collection) {
-              if (warning) warning(folder_report.error().to_string());
-              continue;
-            }
-            co_return finish(folder_report.error());
-          }
-          ++report.folders;
-          report.messages_present += folder_report->present;
-          report.added += folder_report->added;
-          report.removed += folder_report->removed;
-          report.failed += folder_report->failed;
-          report.per_folder.push_back(std::move(*folder_report));
+    // Folders that need a full or resumed sync are worth more connections; the rest (STATUS
+    // unchanged, a few new messages) are not worth a connect and a login.
+    std::size_t heavy = 0;
+    for (const Folder& folder : folders) {
+      auto stored = store.get_cursor(cursor_key(config, folder.name));
+      if (!stored) co_return finish(stored.error());
+      auto cursor = *stored ? ImapCursor::parse(**stored) : std::nullopt;
+      if (!cursor || !cursor->complete) ++heavy;
+    }
+    const std::size_t lanes =
+        heavy >= 2 ? std::min(std::max<std::size_t>(1, options.connections), heavy) : 1;
+
+    std::vector<std::optional<Result<ImapFolderReport>>> results(folders.size());
+    std::size_t next_folder = 0;
+    bool stop = false;
+    std::optional<Error> first_error;
+    std::vector<Client*> lane_clients{&client};
+    // Takes folders until none is left; every lane's commits run on this io_context's thread
+    // (the store is single-threaded), each batch with its folder's cursor.
+    auto run_folders = [&](Client& lane_client) -> asio::awaitable<void> {
+      while (!stop && next_folder < folders.size()) {
+        const std::size_t index = next_folder++;
+        const Folder& folder = folders[index];
+        std::optional<MailboxStatus> status;
+        if (auto it = known->status.find(folder.name); it != known->status.end())
+          status = it->second;
+        FolderSync sync(lane_client, store, config, options, progress, warning, folder,
+                        std::move(status));
+        auto folder_report = co_await sync.run();
+        if (!folder_report && folder_report.error().scope != ErrorScope::collection && !stop) {
+          // The import stops as with one connection: the other lanes are cut (what they
+          // fetched completely still commits), and this error is the one reported.
+          stop = true;
+          first_error = folder_report.error();
+          for (Client* other : lane_clients)
+            if (other != &lane_client) other->close();
         }
-        co_await client.logout();
-        co_return finish(report);
+        results[index] = std::move(folder_report);
+      }
+    };
+    std::vector<std::unique_ptr<Client>> extra;
+    for (std::size_t i = 1; i < lanes; ++i) {
+      extra.push_back(std::make_unique<Client>(executor, client_options(config, options, warning)));
+      lane_clients.push_back(extra.back().get());
+    }
+    auto extra_lane = [&](Client& lane_client) -> asio::awaitable<void> {
+      // A server that refuses another connection (a per-user limit) leaves the work to the
+      // connections that are open.
+      if (auto r = co_await open_session(lane_client, config, options, secret, true); !r || stop) {
+        lane_client.close();
+        co_return;
+      }
+      co_await run_folders(lane_client);
+      co_await lane_client.logout();
+    };
+    std::size_t running = extra.size();
+    std::exception_ptr lane_exception;
+    asio::steady_timer lanes_done(executor, asio::steady_timer::time_point::max());
+    for (auto& lane_client : extra)
+      asio::co_spawn(executor, extra_lane(*lane_client), [&](std::exception_ptr e) {
+        if (e && !lane_exception) lane_exception = e;
+        if (--running == 0) lanes_done.cancel();
       });
+    try {
+      co_await run_folders(client);
+    } catch (...) {
+      // The lanes still use this frame: let them finish before the exception leaves it.
+      lane_exception = std::current_exception();
+      stop = true;
+    }
+    if (running > 0) {
+      boost::system::error_code ignored;
+      co_await lanes_done.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    if (lane_exception) std::rethrow_exception(lane_exception);
+    for (const auto& lane_client : extra) {
+      extra_round_trips += lane_client->round_trips();
+      extra_bytes += lane_client->bytes_received();
+    }
+
+    if (first_error) co_return finish(*first_error);
+    for (auto& result : results) {
+      if (!result) continue;
+      auto& folder_report = *result;
+      if (!folder_report) {
+        if (folder_report.error().scope == ErrorScope::collection) {
+          if (warning) warning(folder_report.error().to_string());
+          continue;
+        }
+        co_return finish(folder_report.error());
+      }
+      ++report.folders;
+      report.messages_present += folder_report->present;
+      report.added += folder_report->added;
+      report.removed += folder_report->removed;
+      report.failed += folder_report->failed;
+      report.per_folder.push_back(std::move(*folder_report));
+    }
+    co_await client.logout();
+    co_return finish(report);
+  });
 }
 
 Result<AppendedDraft> append_draft(const ImapConfig& config, std::string_view rfc5322_message,

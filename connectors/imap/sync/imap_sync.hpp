@@ -57,6 +57,9 @@ struct ImapProgress {
 using ImapProgressFn = std::function<void(const ImapProgress&)>;
 using ImapWarningFn = std::function<void(std::string_view)>;
 
+// Measured with bench/imap/run-imap-bench (100k messages in INBOX+Sent, two cores): see README.
+inline constexpr std::size_t default_connections = 2;
+
 // What the config file does not (yet) hold, and knobs for tests and benchmarks.
 struct ImapImportOptions {
   std::string ca_file;                        // see ClientOptions
@@ -71,6 +74,12 @@ struct ImapImportOptions {
   // Threads that parse fetched header blocks (GMime) while the next responses are read; the
   // store is written from the calling thread only.
   std::size_t parse_threads = 1;
+  // Connections a full sync may use: when two or more folders need a full (or resumed) sync, up
+  // to this many folders are fetched at once, each over its own connection (opened after the
+  // first connection's LIST/STATUS round, so a sync with little to do stays on one connection
+  // and its constant round trips). Every connection's batches commit from the calling thread,
+  // each with its folder's cursor, as with one connection. 1: one connection, folder by folder.
+  std::size_t connections = default_connections;
   bool use_qresync = true;    // false: behave as if the server lacked QRESYNC
   bool use_condstore = true;  // false: behave as if the server lacked CONDSTORE
   bool use_status = true;     // false: EXAMINE every folder instead of skipping those STATUS shows

@@ -8,15 +8,21 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
 
+#include "caldav/dav/caldav_calendar.hpp"
 #include "config/config.hpp"
 #include "engine/engine.hpp"
+#include "engine/reminders.hpp"
 #include "hosts/cli/time_text.hpp"
 #include "imap/sync/watch.hpp"
 #include "store/store.hpp"
@@ -348,6 +354,222 @@ int run_watch(const Globals& globals) {
   return exit_ok;
 }
 
+std::string_view action_label(ReminderActionKind kind, Language language) {
+  switch (kind) {
+    case ReminderActionKind::create:
+      return tr(language, "anlegen", "create");
+    case ReminderActionKind::update:
+      return tr(language, "ändern", "update");
+    case ReminderActionKind::remove:
+      return tr(language, "entfernen", "remove");
+    case ReminderActionKind::complete:
+      return tr(language, "erledigt", "complete");
+    case ReminderActionKind::record:
+      return tr(language, "vermerken", "record");
+    case ReminderActionKind::forget:
+      return tr(language, "vergessen", "forget");
+  }
+  return "";
+}
+
+bool is_calendar_write(ReminderActionKind kind) {
+  return kind != ReminderActionKind::record && kind != ReminderActionKind::forget;
+}
+
+// The calendar port of [calendar], or nullptr when provider = "none".
+Result<std::unique_ptr<CalendarPort>> open_calendar(const Config& config) {
+  const CalendarConfig& calendar = config.calendar;
+  switch (calendar.provider) {
+    case CalendarProvider::none:
+      return std::unique_ptr<CalendarPort>();
+    case CalendarProvider::graph:
+      return make_error(ErrorScope::account, "usage.no_calendar",
+                        "[calendar] provider = \"graph\" is not available in this build — use "
+                        "\"caldav\" or \"none\"");
+    case CalendarProvider::caldav:
+      break;
+  }
+  caldav::CaldavAccount account;
+  account.url = calendar.url;
+  account.username = calendar.username;
+  if (!calendar.bearer_token_env.empty()) {
+    const char* token = std::getenv(calendar.bearer_token_env.c_str());
+    if (token == nullptr || *token == '\0')
+      return make_error(ErrorScope::account, "calendar.password",
+                        "the environment variable " + calendar.bearer_token_env +
+                            " (bearer_token_env) is not set or empty — export it before running "
+                            "nachfass");
+    account.bearer_token = token;
+  } else {
+    auto secret = engine::calendar_secret(calendar);
+    if (!secret) return secret.error();
+    account.password = std::move(*secret);
+  }
+  account.calendar_name = calendar.calendar;
+  account.time_zone = config.user.time_zone;
+  account.ca_file = calendar.ca_file;
+  account.insecure_skip_verify_for_host = calendar.insecure_skip_verify_for_host;
+  auto port = caldav::CaldavCalendar::open(std::move(account), [](std::string_view text) {
+    std::cerr << "nachfass: warning: " << text << "\n";
+  });
+  if (!port) return port.error();
+  return std::unique_ptr<CalendarPort>(std::move(*port));
+}
+
+nlohmann::ordered_json to_json(const ReminderAction& action) {
+  nlohmann::ordered_json out = {
+      {"action", std::string(to_string(action.kind))}, {"key", action.key}, {"why", action.why}};
+  if (action.kind != ReminderActionKind::forget && action.kind != ReminderActionKind::record) {
+    out["start"] = iso_utc(action.event.start);
+    out["end"] = iso_utc(action.event.end);
+    out["summary"] = action.event.summary;
+  }
+  return out;
+}
+
+// sync -> detect -> reconcile the calendar; with dry_run the calendar and the reminder rows are
+// left as they are and the plan is printed.
+int run_run(const Globals& globals, const std::string& maildir_option, bool json, bool dry_run) {
+  const auto started = std::chrono::steady_clock::now();
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  const Language language = c.settings.language;
+  auto port = open_calendar(c.config);
+  if (!port) return report(port.error());
+  auto imported = import_mail(c, maildir_option);
+  if (!imported) return report(imported.error());
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, true);
+  if (!evaluation) return report(evaluation.error());
+  auto stored = c.store.stored_findings();
+  if (!stored) return report(stored.error());
+  std::size_t new_findings = 0;
+  for (const auto& s : *stored)
+    if (!s.resolved_at && s.first_seen == c.now) ++new_findings;
+
+  std::optional<engine::ReminderRunReport> reminders;
+  if (*port) {
+    engine::ReminderRunOptions options;
+    options.settings = engine::reminder_settings(c.config);
+    options.create_calendar = c.config.calendar.create_calendar;
+    options.dry_run = dry_run;
+    options.calendar_cache_key = c.config.calendar.url + "|" + c.config.calendar.calendar;
+    auto ran = engine::run_reminders(
+        c.store, **port, evaluation->findings, c.settings.calendar, options, c.now,
+        [&](std::string_view text) { std::cerr << "nachfass: warning: " << text << "\n"; });
+    if (!ran) return report(ran.error());
+    reminders = std::move(*ran);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  if (json) {
+    nlohmann::ordered_json out = {{"messages", imported->messages_present},
+                                  {"new_messages", imported->added},
+                                  {"findings", evaluation->findings.size()},
+                                  {"new_findings", new_findings},
+                                  {"dry_run", dry_run}};
+    if (reminders) {
+      nlohmann::ordered_json actions = nlohmann::ordered_json::array();
+      for (const auto& a : reminders->actions) actions.push_back(to_json(a));
+      out["calendar"] = reminders->calendar;
+      out["reminders"] = {{"created", reminders->created},     {"updated", reminders->updated},
+                          {"removed", reminders->removed},     {"completed", reminders->completed},
+                          {"unchanged", reminders->unchanged}, {"requests", reminders->requests}};
+      out["actions"] = std::move(actions);
+      out["warnings"] = reminders->warnings;
+    } else {
+      out["calendar"] = nullptr;
+    }
+    out["seconds"] = std::round(seconds * 1000) / 1000;
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return exit_ok;
+  }
+
+  print_import_summary(*imported, language);
+  print_findings(*evaluation, c.settings, false, false, c.now);
+  const auto* zone = c.settings.calendar.zone();
+  const bool de = language == Language::de;
+  if (reminders) {
+    std::size_t shown = 0;
+    for (const auto& a : reminders->actions) {
+      if (!is_calendar_write(a.kind)) continue;
+      if (shown++ == 0)
+        std::cout << "\n"
+                  << (dry_run ? tr(language,
+                                   "Geplante Änderungen im Kalender:", "Planned calendar changes:")
+                              : tr(language, "Änderungen im Kalender:", "Calendar changes:"))
+                  << "\n";
+      std::cout << "  " << pad(std::string(action_label(a.kind, language)), 10)
+                << pad(local_text(a.event.start, zone, de), 22) << pad(a.key, 16)
+                << shorten(a.event.summary, 60) << "  (" << a.why << ")\n";
+    }
+  } else {
+    std::cout << "\n"
+              << tr(language,
+                    "Kein Kalender eingerichtet ([calendar] provider = \"none\"): keine "
+                    "Erinnerungen.",
+                    "No calendar configured ([calendar] provider = \"none\"): no reminders.")
+              << "\n";
+  }
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f s", seconds);
+  std::cout << "\n" << new_findings << tr(language, " neue Befunde", " new findings");
+  if (reminders)
+    std::cout << tr(language, "; Erinnerungen ", "; reminders ")
+              << (dry_run ? tr(language, "(geplant) ", "(planned) ") : "") << reminders->created
+              << tr(language, " angelegt, ", " created, ") << reminders->updated
+              << tr(language, " geändert, ", " updated, ")
+              << reminders->removed + reminders->completed
+              << tr(language, " entfernt/erledigt", " removed/completed");
+  std::cout << tr(language, "; Dauer ", "; took ") << took << "\n";
+  return exit_ok;
+}
+
+// The reminders the state says Nachfass owns, with their findings' subjects; no server request.
+int run_reminders_list(const Globals& globals, bool json) {
+  auto context = load_context(globals, false);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  const Language language = c.settings.language;
+  auto rows = c.store.reminders("");
+  if (!rows) return report(rows.error());
+  auto stored = c.store.stored_findings();
+  if (!stored) return report(stored.error());
+  std::map<std::string, const StoredFinding*, std::less<>> finding_of;
+  for (const auto& s : *stored) finding_of.emplace(s.finding.key, &s);
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& r : *rows) {
+      auto f = finding_of.find(r.key);
+      out.push_back({{"key", r.key},
+                     {"state", std::string(to_string(r.state))},
+                     {"start", iso_utc(r.start)},
+                     {"end", iso_utc(r.end)},
+                     {"calendar", r.calendar},
+                     {"href", r.href},
+                     {"uid", r.uid},
+                     {"customer", f == finding_of.end() ? "" : f->second->finding.customer},
+                     {"subject", f == finding_of.end() ? "" : f->second->finding.subject}});
+    }
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return exit_ok;
+  }
+  const auto* zone = c.settings.calendar.zone();
+  const bool de = language == Language::de;
+  std::cout << tr(language, "Erinnerungen im Kalender: ", "Reminders in the calendar: ")
+            << rows->size() << "\n";
+  for (const auto& r : *rows) {
+    auto f = finding_of.find(r.key);
+    std::string what;
+    if (f != finding_of.end())
+      what = f->second->finding.customer + " – " + f->second->finding.subject;
+    std::cout << "  " << pad(r.key, 16) << pad(local_text(r.start, zone, de), 22)
+              << pad(std::string(to_string(r.state)), 17) << shorten(what, 60) << "\n";
+  }
+  return exit_ok;
+}
+
 // Finds `key` among the current findings (shown or hidden).
 Result<Finding> current_finding(Context& c, const std::string& key) {
   auto evaluation = engine::evaluate(c.store, c.settings, c.now, false);
@@ -423,6 +645,18 @@ int main(int argc, char** argv) {
   scan->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
   scan->add_flag("--json", json, "Print the findings as one JSON array");
 
+  bool dry_run = false;
+  auto* run = app.add_subcommand(
+      "run", "The whole job: sync mail, detect, and put follow-up reminders into the calendar");
+  run->add_option("--maildir", maildir, "Read this Maildir instead of the configured source");
+  run->add_flag("--dry-run", dry_run,
+                "Show the calendar changes that would be made, without making them");
+  run->add_flag("--json", json, "Print the result as JSON");
+
+  auto* reminders =
+      app.add_subcommand("reminders", "List the follow-up reminders Nachfass owns in the calendar");
+  reminders->add_flag("--json", json, "Print one JSON array");
+
   auto* watch = app.add_subcommand(
       "watch", "Stay connected (IMAP IDLE) and re-check after every change until Ctrl-C");
 
@@ -454,7 +688,8 @@ int main(int argc, char** argv) {
 
   try {
     if (*sync) return run_sync(globals, maildir, json);
-    if (*sync) return run_sync(globals, maildir, json);
+    if (*run) return run_run(globals, maildir, json, dry_run);
+    if (*reminders) return run_reminders_list(globals, json);
     if (*scan) return run_scan(globals, maildir, json);
     if (*watch) return run_watch(globals);
     if (*findings) return run_findings(globals, json, all);

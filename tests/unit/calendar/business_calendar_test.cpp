@@ -527,5 +527,73 @@ TEST(BusinessCalendar, ConcurrentFirstUse) {
   EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
+// --- working_interval_from -------------------------------------------------------------------
+
+TEST(BusinessCalendar, WorkingIntervalFromContainingOrFollowing) {
+  using Interval = BusinessCalendar::WorkingInterval;
+  const BusinessCalendar calendar = berlin("DE-BE");
+  const UnixSeconds far = at("2030-01-01 00:00 +00:00");
+  const Interval monday{at("2026-11-16 08:00 +01:00"), at("2026-11-16 17:00 +01:00")};
+  EXPECT_EQ(calendar.working_interval_from(at("2026-11-16 10:00 +01:00"), far), monday);
+  EXPECT_EQ(calendar.working_interval_from(monday.start, far), monday);
+  EXPECT_EQ(calendar.working_interval_from(at("2026-11-16 06:00 +01:00"), far), monday);
+  // The end is not part of the interval: the next working day follows.
+  EXPECT_EQ(calendar.working_interval_from(monday.end, far),
+            (Interval{at("2026-11-17 08:00 +01:00"), at("2026-11-17 17:00 +01:00")}));
+  // Saturday -> Monday.
+  EXPECT_EQ(calendar.working_interval_from(at("2026-11-21 12:00 +01:00"), far),
+            (Interval{at("2026-11-23 08:00 +01:00"), at("2026-11-23 17:00 +01:00")}));
+  // Across the year: New Year's Day on Friday, then the weekend.
+  EXPECT_EQ(calendar.working_interval_from(at("2026-12-31 17:00 +01:00"), far),
+            (Interval{at("2027-01-04 08:00 +01:00"), at("2027-01-04 17:00 +01:00")}));
+}
+
+TEST(BusinessCalendar, WorkingIntervalFromRespectsTheLimit) {
+  const BusinessCalendar calendar = berlin("DE-BE");
+  const UnixSeconds saturday = at("2026-11-21 12:00 +01:00");
+  EXPECT_FALSE(calendar.working_interval_from(saturday, at("2026-11-23 08:00 +01:00")));
+  EXPECT_TRUE(calendar.working_interval_from(saturday, at("2026-11-23 08:00:01 +01:00")));
+  EXPECT_FALSE(calendar.working_interval_from(saturday, saturday));
+  // An interval already running at `instant` is returned whatever the limit.
+  const UnixSeconds monday = at("2026-11-23 09:00 +01:00");
+  EXPECT_TRUE(calendar.working_interval_from(monday, monday + 1));
+  const BusinessCalendar closed(zone("Europe/Berlin"), BusinessHours{kNoDay, 480, 1020},
+                                HolidayRegion{}, {});
+  EXPECT_FALSE(closed.working_interval_from(saturday, saturday + 400 * 86400));
+}
+
+TEST(BusinessCalendar, WorkingIntervalFromOnDstDays) {
+  const BusinessCalendar calendar = round_the_clock("Europe/Berlin");
+  const auto spring =
+      calendar.working_interval_from(at("2026-03-29 12:00 +02:00"), at("2027-01-01 00:00 +00:00"));
+  ASSERT_TRUE(spring);
+  EXPECT_EQ(spring->start, at("2026-03-29 00:00 +01:00"));
+  EXPECT_EQ(spring->end - spring->start, 23 * kHour);
+  const auto autumn =
+      calendar.working_interval_from(at("2026-10-25 12:00 +01:00"), at("2027-01-01 00:00 +00:00"));
+  ASSERT_TRUE(autumn);
+  EXPECT_EQ(autumn->end - autumn->start, 25 * kHour);
+}
+
+TEST(BusinessCalendar, WalkingWorkingIntervalsAddsUpToBusinessSeconds) {
+  for (const char* code : {"DE-BY", "DE-BE", "none"}) {
+    const BusinessCalendar calendar = berlin(code);
+    const UnixSeconds from = at("2026-06-10 12:00 +02:00");
+    const UnixSeconds to = at("2027-08-01 00:00 +02:00");
+    std::int64_t walked = 0;
+    UnixSeconds cursor = from;
+    int days = 0;
+    while (const auto interval = calendar.working_interval_from(cursor, to)) {
+      EXPECT_GT(interval->end, interval->start);
+      EXPECT_GE(interval->end, cursor);
+      walked += std::min(interval->end, to) - std::max(interval->start, from);
+      cursor = interval->end;
+      ++days;
+    }
+    EXPECT_EQ(walked, calendar.business_seconds_between(from, to)) << code;
+    EXPECT_GT(days, 250) << code;
+  }
+}
+
 }  // namespace
 }  // namespace nachfass

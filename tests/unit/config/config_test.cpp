@@ -213,9 +213,6 @@ TEST(ParseConfig, HolidaysNoneAndFederal) {
 
 TEST(ParseConfig, ReservedSectionsAreAcceptedAndKeptRaw) {
   auto config = parse(R"toml(
-[calendar]
-provider = "caldav"
-url = "https://dav.example.com/anna/"
 [customers]
 "acme.de" = { name = "ACME GmbH", tier = "A" }
 [letters]
@@ -231,28 +228,96 @@ sla = "1 business day"
 
   std::vector<std::string> names;
   for (const auto& section : config->reserved) names.push_back(section.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"calendar", "customers", "letters", "rules.stalled",
-                                             "server"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"customers", "letters", "rules.stalled", "server"}));
   EXPECT_EQ(config->unanswered.sla.seconds, 9 * kHour);
 
   const ReservedSection* stalled = config->find_reserved("rules.stalled");
   ASSERT_NE(stalled, nullptr);
-  EXPECT_EQ(stalled->line, 11);
+  EXPECT_EQ(stalled->line, 8);
   EXPECT_NE(stalled->toml.find("[rules.stalled]"), std::string::npos) << stalled->toml;
   EXPECT_NE(stalled->toml.find("10 business days"), std::string::npos) << stalled->toml;
   EXPECT_EQ(stalled->toml.find("unanswered"), std::string::npos) << stalled->toml;
 
-  const ReservedSection* calendar = config->find_reserved("calendar");
-  ASSERT_NE(calendar, nullptr);
-  EXPECT_NE(calendar->toml.find("https://dav.example.com/anna/"), std::string::npos);
-  EXPECT_EQ(calendar->toml.find("customers"), std::string::npos) << calendar->toml;
+  const ReservedSection* customers = config->find_reserved("customers");
+  ASSERT_NE(customers, nullptr);
+  EXPECT_NE(customers->toml.find("ACME GmbH"), std::string::npos);
+  EXPECT_EQ(customers->toml.find("letters"), std::string::npos) << customers->toml;
   EXPECT_EQ(config->find_reserved("mail"), nullptr);
+  EXPECT_EQ(config->find_reserved("calendar"), nullptr);
 
   // The raw text is a TOML document of its own that reads back to the same section.
-  auto again = parse(calendar->toml);
+  auto again = parse(customers->toml);
   ASSERT_TRUE(again) << again.error().to_string();
   ASSERT_EQ(again->reserved.size(), 1u);
-  EXPECT_EQ(again->reserved[0].toml, calendar->toml);
+  EXPECT_EQ(again->reserved[0].toml, customers->toml);
+}
+
+TEST(ParseConfig, CalendarSectionOfTheIssueGivesTypedValues) {
+  auto config = parse(R"toml(
+[calendar]
+provider = "caldav"                 # caldav | graph | none
+url = "https://dav.example.com/"    # server root or a calendar collection URL
+username = "anna.vogel"
+password_env = "NACHFASS_DAV_PASSWORD"    # or password_file / keyring, as for mail
+calendar = "Nachfass"               # display name; created (MKCALENDAR) if missing
+reminder_minutes = 30               # event length
+max_per_day = 8
+)toml");
+  ASSERT_TRUE(config) << config.error().to_string();
+  const CalendarConfig& calendar = config->calendar;
+  EXPECT_EQ(calendar.provider, CalendarProvider::caldav);
+  EXPECT_EQ(calendar.url, "https://dav.example.com/");
+  EXPECT_EQ(calendar.username, "anna.vogel");
+  EXPECT_EQ(calendar.password_env, "NACHFASS_DAV_PASSWORD");
+  EXPECT_EQ(calendar.calendar, "Nachfass");
+  EXPECT_TRUE(calendar.create_calendar);
+  EXPECT_EQ(calendar.reminder_minutes, 30);
+  EXPECT_EQ(calendar.max_per_day, 8);
+  EXPECT_EQ(calendar.alarm_minutes_before, 0);
+}
+
+TEST(ParseConfig, CalendarDefaultsToNoneAndTheExampleParses) {
+  auto empty = parse("");
+  ASSERT_TRUE(empty) << empty.error().to_string();
+  EXPECT_EQ(empty->calendar.provider, CalendarProvider::none);
+  auto example = parse(example_config());
+  ASSERT_TRUE(example) << example.error().to_string();
+  EXPECT_EQ(example->calendar.provider, CalendarProvider::none);
+}
+
+TEST(ParseConfig, CalendarMistakesAreNamedWithLineAndKey) {
+  struct Case {
+    std::string text;
+    std::string id;
+    std::string fragment;
+  };
+  const std::vector<Case> cases{
+      {"[calendar]\nurl = \"https://x/\"\n", "config.missing", "has no provider"},
+      {"[mail]\nprovider = \"imap\"\nconnections = 0\n", "config.bad_value", "mail.connections"},
+      {"[calendar]\nprovider = \"caldav\"\n", "config.missing", "needs the server"},
+      {"[calendar]\nprovider = \"ical\"\n", "config.bad_value", "calendar.provider"},
+      {"[calendar]\nprovider = \"caldav\"\nurl = \"dav.example.com\"\n", "config.bad_value",
+       "calendar.url"},
+      {"[calendar]\nprovider = \"caldav\"\nurl = \"https://x/\"\nmax_per_day = 0\n",
+       "config.bad_value", ":4: calendar.max_per_day"},
+      {"[calendar]\nprovider = \"caldav\"\nurl = \"https://x/\"\nreminder_minutes = \"30\"\n",
+       "config.bad_value", "calendar.reminder_minutes"},
+      {"[calendar]\nprovider = \"caldav\"\nurl = \"https://x/\"\npassword = \"s3cret\"\n",
+       "config.unknown_key", "the password is not written here"},
+      {"[calendar]\nprovider = \"caldav\"\nurl = \"https://x/\"\nmax_per_dya = 3\n",
+       "config.unknown_key", "did you mean calendar.max_per_day?"},
+      {"[calendar]\nprovider = \"caldav\"\nurl = \"https://x/\"\npassword_env = \"A\"\n"
+       "keyring = true\n",
+       "config.bad_value", "use only one of"},
+  };
+  for (const auto& c : cases) {
+    auto config = parse(c.text);
+    ASSERT_FALSE(config) << c.text;
+    EXPECT_EQ(config.error().id, c.id) << c.text;
+    EXPECT_NE(config.error().message.find(c.fragment), std::string::npos)
+        << c.text << " -> " << config.error().message;
+    EXPECT_EQ(config.error().message.find("s3cret"), std::string::npos);
+  }
 }
 
 TEST(ParseConfig, ImapKeysAreAcceptedAndTyped) {
@@ -267,9 +332,11 @@ password_env = "ANNA_PW"
 folders = ["INBOX", "Kunden"]
 sent_folder = "Gesendet"
 drafts_folder = "Entwürfe"
+connections = 3
 )toml");
   ASSERT_TRUE(config) << config.error().to_string();
   const MailConfig& mail = config->mail;
+  EXPECT_EQ(mail.imap.connections, 3);
   EXPECT_EQ(mail.provider, MailProvider::imap);
   EXPECT_EQ(mail.imap.host, "imap.example.com");
   EXPECT_EQ(mail.imap.port, 143);
@@ -581,7 +648,7 @@ TEST(ExampleConfig, EveryKeyHasACommentAbove) {
     ASSERT_GT(i, 0u);
     EXPECT_EQ(lines[i - 1].rfind("# ", 0), 0u) << "no comment above: " << line;
   }
-  EXPECT_EQ(keys, 12);  // user 5, business 4, rules.unanswered 1, mail 2
+  EXPECT_EQ(keys, 13);  // user 5, business 4, rules.unanswered 1, mail 2, calendar 1
 }
 
 TEST(ExampleConfig, CommentedImapBlockParsesWhenEnabled) {

@@ -327,7 +327,7 @@ TEST(StoreMigrations, OldDatabaseIsUpgradedAndKeepsItsData) {
   EXPECT_TRUE(ok(store->dismiss("u-1", "m@x", 1)));  // tables of the later migration work
 }
 
-// How the reminder map (or any later table) will arrive: one more entry in the list.
+// How any later table arrives: one more entry in the list.
 std::vector<Migration> builtin_plus(const Migration& extra) {
   std::vector<Migration> migrations(builtin_migrations().begin(), builtin_migrations().end());
   migrations.push_back(extra);
@@ -344,9 +344,9 @@ TEST(StoreMigrations, AppendingAMigrationAddsItsTableAndKeepsData) {
   }
   const int next = static_cast<int>(builtin_migrations().size()) + 1;
   const auto extended =
-      builtin_plus({next, "reminder map",
-                    "CREATE TABLE reminders (key TEXT PRIMARY KEY NOT NULL, href TEXT NOT NULL, "
-                    "etag TEXT NOT NULL, uid TEXT NOT NULL) WITHOUT ROWID"});
+      builtin_plus({next, "customer directory",
+                    "CREATE TABLE customers (domain TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL) "
+                    "WITHOUT ROWID"});
   StoreOptions options;
   options.migrations = extended;
   {
@@ -360,7 +360,7 @@ TEST(StoreMigrations, AppendingAMigrationAddsItsTableAndKeepsData) {
     EXPECT_EQ(*count, 1u);
   }
   RawDb raw(file);
-  EXPECT_EQ(raw.integer("SELECT count(*) FROM sqlite_master WHERE name = 'reminders'"), 1);
+  EXPECT_EQ(raw.integer("SELECT count(*) FROM sqlite_master WHERE name = 'customers'"), 1);
   EXPECT_EQ(raw.integer("PRAGMA user_version"), next);
 }
 
