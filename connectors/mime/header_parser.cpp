@@ -488,7 +488,8 @@ bool is_plain_domain(std::string_view text) {
     if (c == '.' ? previous == '.' : !(g_ascii_isalnum(c) || c == '-')) return false;
     previous = c;
   }
-  return std::search(text.begin(), text.end(), "xn--", "xn--" + 4,
+  constexpr std::string_view punycode = "xn--";
+  return std::search(text.begin(), text.end(), punycode.begin(), punycode.end(),
                      [](char a, char b) { return lower_ascii(a) == b; }) == text.end();
 }
 
@@ -596,16 +597,18 @@ bool parse_simple_addresses(std::string_view raw, std::vector<Address>& out) {
   }
 }
 
-void addresses_of(std::string_view raw, std::vector<Address>& out) {
-  if (parse_simple_addresses(raw, out)) return;
-  InternetAddressList* list =
-      internet_address_list_parse(parser_options(), std::string(raw).c_str());
-  append_addresses(list, out);
-  if (list) g_object_unref(list);
-}
 
 // nullopt: the block's structure is unusual, GMime's message parser decides.
 std::optional<Extracted> extract_fast(std::string_view block) {
+  // Control characters, and undeclared 8-bit text that is not UTF-8 (GMime's message parser
+  // converts it with its fallback charsets before it parses addresses; its parts alone would
+  // not): GMime's message parser decides. Real mail has neither often.
+  for (const char c : block) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t' && c != '\r' && c != '\n') || byte == 0x7f) return std::nullopt;
+  }
+  if (!g_utf8_validate(block.data(), static_cast<gssize>(block.size()), nullptr))
+    return std::nullopt;
   auto fields = split_fields(block);
   if (!fields) return std::nullopt;
   auto value = [&](Field f) -> std::string {
@@ -627,11 +630,18 @@ std::optional<Extracted> extract_fast(std::string_view block) {
   e.in_reply_to = id_list_of(std::string(trim(value(field_in_reply_to))));
   e.references = id_list_of(std::string(trim(value(field_references))));
   e.subject = value(field_subject);
-  if (fields->value[field_from]) addresses_of(*fields->value[field_from], e.from);
-  if (e.from.empty() && fields->value[field_sender])
-    addresses_of(*fields->value[field_sender], e.from);
-  if (fields->value[field_to]) addresses_of(*fields->value[field_to], e.to);
-  if (fields->value[field_cc]) addresses_of(*fields->value[field_cc], e.cc);
+  // Address lists the fast parser does not take (groups, comments, routes, broken encoded
+  // words ...): GMime's message parser decides about the whole block, so that such a list is read
+  // exactly as the reference reads it (its list parser alone differs in corner cases).
+  if (fields->value[field_from] && !parse_simple_addresses(*fields->value[field_from], e.from))
+    return std::nullopt;
+  if (e.from.empty() && fields->value[field_sender] &&
+      !parse_simple_addresses(*fields->value[field_sender], e.from))
+    return std::nullopt;
+  if (fields->value[field_to] && !parse_simple_addresses(*fields->value[field_to], e.to))
+    return std::nullopt;
+  if (fields->value[field_cc] && !parse_simple_addresses(*fields->value[field_cc], e.cc))
+    return std::nullopt;
   if (fields->value[field_date]) {
     const std::string date = value(field_date);
     GDateTime* parsed = g_mime_utils_header_decode_date(date.c_str());

@@ -350,9 +350,19 @@ Result<ReminderRunReport> run_reminders(Store& store, CalendarPort& port,
     } else {
       busy = std::move(*found);
     }
-    for (auto& text : place_reminders(plan, busy, calendar, options.settings, now)) {
-      if (warning) warning(text);
-      report.warnings.push_back(std::move(text));
+    // A full calendar leaves many reminders without a slot: name a few, count the rest.
+    constexpr std::size_t named = 3;
+    auto unplaced = place_reminders(plan, busy, calendar, options.settings, now);
+    for (std::size_t i = 0; i < unplaced.size(); ++i) {
+      if (i == named) {
+        const std::string text = "[reminders.no_slot] " + std::to_string(unplaced.size() - named) +
+                                 " more reminders found no free slot; they are tried again on "
+                                 "the next run (raise [calendar] max_per_day for more per day)";
+        if (warning) warning(text);
+        report.warnings.push_back(text);
+      }
+      if (i < named && warning) warning(unplaced[i]);
+      report.warnings.push_back(std::move(unplaced[i]));
     }
   }
   std::stable_sort(plan.actions.begin(), plan.actions.end(),

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,9 +16,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "caldav/dav/caldav_calendar.hpp"
 #include "config/config.hpp"
@@ -439,13 +442,17 @@ int run_run(const Globals& globals, const std::string& maildir_option, bool json
   if (!port) return report(port.error());
   auto imported = import_mail(c, maildir_option);
   if (!imported) return report(imported.error());
+  // New = open now and not open after the previous run.
+  auto before = c.store.stored_findings();
+  if (!before) return report(before.error());
+  std::set<std::string, std::less<>> open_before;
+  for (const auto& s : *before)
+    if (!s.resolved_at) open_before.insert(s.finding.key);
   auto evaluation = engine::evaluate(c.store, c.settings, c.now, true);
   if (!evaluation) return report(evaluation.error());
-  auto stored = c.store.stored_findings();
-  if (!stored) return report(stored.error());
   std::size_t new_findings = 0;
-  for (const auto& s : *stored)
-    if (!s.resolved_at && s.first_seen == c.now) ++new_findings;
+  for (const auto& f : evaluation->findings)
+    if (!open_before.contains(f.key)) ++new_findings;
 
   std::optional<engine::ReminderRunReport> reminders;
   if (*port) {
@@ -491,9 +498,14 @@ int run_run(const Globals& globals, const std::string& maildir_option, bool json
   const auto* zone = c.settings.calendar.zone();
   const bool de = language == Language::de;
   if (reminders) {
+    std::vector<const ReminderAction*> writes;
+    for (const auto& a : reminders->actions)
+      if (is_calendar_write(a.kind)) writes.push_back(&a);
+    std::stable_sort(writes.begin(), writes.end(),
+                     [](const auto* a, const auto* b) { return a->event.start < b->event.start; });
     std::size_t shown = 0;
-    for (const auto& a : reminders->actions) {
-      if (!is_calendar_write(a.kind)) continue;
+    for (const ReminderAction* action : writes) {
+      const ReminderAction& a = *action;
       if (shown++ == 0)
         std::cout << "\n"
                   << (dry_run ? tr(language,
@@ -534,6 +546,9 @@ int run_reminders_list(const Globals& globals, bool json) {
   const Language language = c.settings.language;
   auto rows = c.store.reminders("");
   if (!rows) return report(rows.error());
+  std::stable_sort(rows->begin(), rows->end(), [](const OwnedReminder& a, const OwnedReminder& b) {
+    return std::tie(a.calendar, a.start) < std::tie(b.calendar, b.start);
+  });
   auto stored = c.store.stored_findings();
   if (!stored) return report(stored.error());
   std::map<std::string, const StoredFinding*, std::less<>> finding_of;

@@ -215,10 +215,20 @@ TEST(HeaderPaths, EdgeCasesGiveTheSameMessages) {
       "X-Other: 1\nX-Other: 2\nFrom: a@b.de\n\n",
       ":\n\n",
       "\n\n",
+      // Found by fuzz_headers: an unfinished encoded word, a comment cut by 8-bit garbage.
+      "From:r=?UTF-8?Q==m>\nTo: Te <c@d> (x\300\nDate: 4 Nov 2026 09:12:00 ESTlied\n\n",
+      "To: Te <c@d> (x\300\n\n",
+      "From:r=?UTF-8?Q==m>\n\n",
+      "From:\x01\x1b?Q?J=C3=BCrgen?= <j@x.de>\nTo: Team: a@b.de, \"K, S\" <s@k.de>;\n\n",
+      "Subject: =?utf-8?q?_AW=1Aapan?=\nFrom: a@b.de\n\n",
+      "From: =?UT@-8?Q?J=C3=R3L832> (x-1?b?Azuto-Submitted: auto-replied\n\n",
   };
   Differential d;
   for (const char* raw : cases) d.check(raw, raw);
   EXPECT_GT(d.taken, 50u);
+  // Found by fuzz_headers: one long line without a header name GMime would accept.
+  d.check(std::string(4000, 'x') + ".dijrb-8x.UTF-8n-F:U\n", "long field name");
+  d.check(std::string(4000, 'x') + "-F:U\n\n", "long field name, end of block");
 }
 
 }  // namespace
