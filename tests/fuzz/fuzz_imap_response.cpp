@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "imap/parser/command.hpp"
+#include "imap/parser/errors.hpp"
 #include "imap/parser/fetch.hpp"
 #include "imap/parser/mailbox_name.hpp"
 #include "imap/parser/response_parser.hpp"
@@ -51,7 +52,10 @@ void drain(ResponseParser& parser, Outcome& out) {
     if (!next) {
       check(next.error().id.rfind("imap.", 0) == 0 && !next.error().message.empty());
       out.events.push_back(next.error().id);
-      if (!parser.usable()) return;
+      // Errors queued before the stream went out of sync are still reported, in order; the
+      // out-of-sync error is the last one. (Stopping at the first error once the parser is
+      // unusable would make the outcome depend on where the input was split.)
+      if (next.error().id == nachfass::imap::errors::desynchronised) return;
       continue;
     }
     if (!*next) break;
