@@ -433,6 +433,40 @@ class RunTest(unittest.TestCase):
                     proxy.shutdown()
                     proxy.server_close()
 
+    def test_a_reminder_moved_by_hand_keeps_its_new_time(self):
+        self.maildir = os.path.join(self.mailbox, "maildir")
+        config = self.config()
+        first = self.run_json(config)
+        calendar = first["calendar"]
+        events = self.radicale.events(calendar)
+        href, (etag, cal, text) = sorted(events.items())[0]
+        event = next(iter(cal.walk("VEVENT")))
+        key = str(event["X-NACHFASS-KEY"])
+        # Another client (the user in Thunderbird) moves it to Friday 16:00 and adds a note.
+        moved = icalendar.Calendar.from_ical(text)
+        for component in moved.walk("VEVENT"):
+            component["DTSTART"] = icalendar.vDDDTypes(
+                datetime.datetime(2026, 11, 27, 16, 0, tzinfo=BERLIN))
+            component["DTEND"] = icalendar.vDDDTypes(
+                datetime.datetime(2026, 11, 27, 16, 30, tzinfo=BERLIN))
+            component["X-MOZ-NOTE"] = "anrufen"
+        status, _, data = self.radicale.request(
+            "PUT", urllib.parse.urljoin(calendar, href), moved.to_ical(),
+            {"Content-Type": "text/calendar; charset=utf-8", "If-Match": etag})
+        self.assertIn(status, (201, 204), data[:300])
+        second = self.run_json(config)
+        r = second["reminders"]
+        self.assertEqual((r["created"], r["updated"], r["removed"], r["completed"]), (0, 0, 0, 0))
+        after = reminders_on_server(self.radicale, calendar)[key][0][1]
+        self.assertEqual(as_berlin(after["DTSTART"]),
+                         datetime.datetime(2026, 11, 27, 16, 0, tzinfo=BERLIN))
+        self.assertEqual(str(after.get("X-MOZ-NOTE")), "anrufen")
+        rows = {row["key"]: row for row in
+                json.loads(self.run_cli(config, "reminders", "--json").stdout)}
+        self.assertEqual(rows[key]["start"], "2026-11-27T15:00:00Z")
+        third = self.run_json(config)
+        self.assertEqual(third["reminders"]["requests"], 1)
+
     def test_deleted_calendar_is_recreated_with_every_reminder(self):
         self.maildir = os.path.join(self.mailbox, "maildir")
         config = self.config()
