@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <type_traits>
 
 #include "imap/parser/errors.hpp"
@@ -15,16 +16,6 @@ Error bad_fetch(std::uint32_t seq, std::string_view what) {
   return make_error(ErrorScope::item, std::string(errors::bad_fetch),
                     "malformed FETCH response for message " + std::to_string(seq) + " (" +
                         std::string(what) + "); the message was skipped");
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
@@ -243,8 +234,9 @@ Result<InternalDate> parse_internal_date(std::string_view text) {
   const int offset = (zone_h * 60 + zone_m) * (text[pos + 15] == '-' ? -1 : 1);
   InternalDate date;
   date.utc_offset_minutes = offset;
-  date.utc_seconds = days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 +
-                     hour * 3600 + minute * 60 + second - offset * 60;
+  const std::chrono::sys_days civil{std::chrono::year{year} / month / day};
+  date.utc_seconds = std::int64_t{civil.time_since_epoch().count()} * 86400 + hour * 3600 +
+                     minute * 60 + second - offset * 60;
   return date;
 }
 

@@ -1,6 +1,7 @@
 // Helpers shared by the iCalendar tests.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <fstream>
 #include <sstream>
@@ -11,20 +12,10 @@
 
 namespace nachfass::ical::test {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-constexpr long long days_from_civil(int year, int month, int day) {
-  year -= month <= 2 ? 1 : 0;
-  const long long era = (year >= 0 ? year : year - 399) / 400;
-  const long long year_of_era = year - era * 400;
-  const long long day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const long long day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
 constexpr UnixSeconds utc(int year, int month, int day, int hour = 0, int minute = 0,
                           int second = 0) {
-  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  const std::chrono::sys_days date{std::chrono::year{year} / month / day};
+  return date.time_since_epoch().count() * 86400LL + hour * 3600 + minute * 60 + second;
 }
 
 inline bool contains(std::string_view text, std::string_view part) {
