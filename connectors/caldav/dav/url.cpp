@@ -186,10 +186,13 @@ std::optional<Url> parse_url(std::string_view text) {
 std::optional<std::string> canonical_url(std::string_view text) {
   auto url = parse_url(text);
   if (!url) return std::nullopt;
+  // RFC 3986 6.2.2: decode what needs no escaping first, then remove dot segments, so that an
+  // escaped "." ("%2e") is a dot segment too and the result is canonical in one pass.
   const auto query = url->path.find('?');
-  std::string path = remove_dot_segments(std::string_view(url->path).substr(0, query));
+  std::string path =
+      remove_dot_segments(canonical_path(std::string_view(url->path).substr(0, query)));
   if (query != std::string::npos) path += url->path.substr(query);
-  return url->origin() + canonical_path(path);
+  return url->origin() + path;
 }
 
 std::optional<std::string> resolve_url(std::string_view base, std::string_view reference) {

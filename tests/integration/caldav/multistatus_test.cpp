@@ -193,6 +193,10 @@ TEST(DavUrl, Resolution) {
   EXPECT_EQ(resolve_url("https://h/a/", "//other/q"), "https://other/q");
   EXPECT_EQ(resolve_url("http://h/a/", ""), "http://h/a/");
   EXPECT_EQ(resolve_url("http://h/a/", "/../../x"), "http://h/x");
+  // Found by fuzz_dav_xml: an escaped dot is a dot segment as well (RFC 3986 6.2.2).
+  EXPECT_EQ(resolve_url("http://h:8080/a/b/", "%2e"), "http://h:8080/a/b/");
+  EXPECT_EQ(resolve_url("http://h/a/b/", "%2E%2e/c"), "http://h/a/c");
+  EXPECT_EQ(canonical_url("http://h/a/%2e/b"), "http://h/a/b");
   EXPECT_TRUE(same_origin("http://h:80/a", "http://H/b"));
   EXPECT_FALSE(same_origin("http://h/a", "https://h/a"));
   EXPECT_FALSE(same_origin("http://h:1/a", "http://h:2/a"));
