@@ -173,8 +173,34 @@ std::optional<Url> parse_url(std::string_view text) {
   const auto path_start = rest.find_first_of("/?");
   const std::string_view authority = rest.substr(0, path_start);
   if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-  for (char c : authority)
-    if (static_cast<unsigned char>(c) <= ' ' || c == '\\') return std::nullopt;
+  // Host names are ASCII (an international name arrives punycoded), IPv6 literals bracketed:
+  // anything else in the authority is not a URL this client follows.
+  for (char c : authority) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool ok = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+                    c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '[' ||
+                    c == ']';
+    if (!ok) return std::nullopt;
+  }
+  // host[:port] or [v6]:port, the port all digits: "h:1:2" is no authority.
+  {
+    std::string_view port_part = authority;
+    if (authority.front() == '[') {
+      const auto close = authority.find(']');
+      if (close == std::string_view::npos) return std::nullopt;
+      port_part = authority.substr(close + 1);
+      if (!port_part.empty() && port_part.front() != ':') return std::nullopt;
+    } else if (authority.find_first_of("[]") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    const auto colon = port_part.find(':');
+    if (colon != std::string_view::npos) {
+      const std::string_view port = port_part.substr(colon + 1);
+      if (port.empty() || port.size() > 5 ||
+          port.find_first_not_of("0123456789") != std::string_view::npos)
+        return std::nullopt;
+    }
+  }
   url.authority = normalise_authority(url.scheme, authority);
   url.host = host_of(url.authority);
   if (url.host.empty()) return std::nullopt;

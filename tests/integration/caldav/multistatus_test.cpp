@@ -197,6 +197,14 @@ TEST(DavUrl, Resolution) {
   EXPECT_EQ(resolve_url("http://h:8080/a/b/", "%2e"), "http://h:8080/a/b/");
   EXPECT_EQ(resolve_url("http://h/a/b/", "%2E%2e/c"), "http://h/a/c");
   EXPECT_EQ(canonical_url("http://h/a/%2e/b"), "http://h/a/b");
+  // Found by fuzz_dav_xml: a network-path reference whose host is not a host name.
+  EXPECT_FALSE(resolve_url("http://h:8080/a/b/", "//\xff\xff%"));
+  EXPECT_FALSE(canonical_url("http://h%41/"));
+  EXPECT_EQ(canonical_url("http://[::1]:8080/x"), "http://[::1]:8080/x");
+  EXPECT_FALSE(canonical_url("http://ns:xm:80:80"));
+  EXPECT_FALSE(canonical_url("http://h:/x"));
+  EXPECT_FALSE(canonical_url("http://h:8a/x"));
+  EXPECT_FALSE(canonical_url("http://[::1/x"));
   EXPECT_TRUE(same_origin("http://h:80/a", "http://H/b"));
   EXPECT_FALSE(same_origin("http://h/a", "https://h/a"));
   EXPECT_FALSE(same_origin("http://h:1/a", "http://h:2/a"));
