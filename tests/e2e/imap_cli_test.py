@@ -14,6 +14,8 @@ import sys
 import tempfile
 import unittest
 
+from servers_env import server_env
+
 BIN = os.environ["NACHFASS_BIN"]
 SOURCE = os.environ["NACHFASS_SOURCE_DIR"]
 SERVERS = os.environ["NACHFASS_SERVERS_DIR"]
@@ -21,20 +23,10 @@ SCRIPT = os.environ["NACHFASS_SERVERS_SCRIPT"]
 SAMPLE = os.path.join(SOURCE, "tests", "data", "sample")
 
 
-def server_env():
-    env = {}
-    with open(os.path.join(SERVERS, "env"), encoding="utf-8") as f:
-        for line in f:
-            if "=" in line:
-                key, value = line.rstrip("\n").split("=", 1)
-                env[key] = value.strip("'\"")
-    return env
-
-
 class ImapCli(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.env = server_env()
+        cls.env = server_env(SERVERS)
         subprocess.run([sys.executable, SCRIPT, "load-maildir", "--dir", SERVERS, "--maildir",
                         os.path.join(SAMPLE, "maildir"), "--clear", "--copy"], check=True,
                        capture_output=True)

@@ -28,22 +28,14 @@ import zoneinfo
 
 import icalendar
 
+from servers_env import server_env
+
 BIN = os.environ["NACHFASS_BIN"]
 GEN = os.environ["NACHFASS_GEN"]
 SOURCE = os.environ["NACHFASS_SOURCE_DIR"]
 SERVERS = os.environ["NACHFASS_SERVERS_DIR"]
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NS = {"d": "DAV:", "c": "urn:ietf:params:xml:ns:caldav"}
-
-
-def server_env():
-    env = {}
-    with open(os.path.join(SERVERS, "env"), encoding="utf-8") as f:
-        for line in f:
-            if "=" in line:
-                key, value = line.rstrip("\n").split("=", 1)
-                env[key] = value.strip("'\"")
-    return env
 
 
 class Dav:
@@ -192,7 +184,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
 class RunTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.env = server_env()
+        cls.env = server_env(SERVERS)
         cls.work = tempfile.mkdtemp(prefix="nachfass-run-")
         cls.mailbox = os.path.join(cls.work, "gen")
         subprocess.run([GEN, "--out", cls.mailbox, "--messages", "3000", "--seed", "5",

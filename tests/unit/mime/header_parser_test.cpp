@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "mbox.hpp"
+
 namespace nachfass::mime {
 namespace {
 
@@ -202,24 +204,7 @@ TEST(HeaderParser, HeaderBlockLength) {
 }
 
 // Real archives: every message parses, and the counts the corpus documents come out.
-std::vector<std::string> split_mbox(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::string> messages;
-  std::string line, current;
-  bool started = false;
-  while (std::getline(in, line)) {
-    if (line.rfind("From ", 0) == 0) {
-      if (started) messages.push_back(std::move(current));
-      current.clear();
-      started = true;
-      continue;
-    }
-    current += line;
-    current += '\n';
-  }
-  if (started) messages.push_back(std::move(current));
-  return messages;
-}
+using test::split_mbox;
 
 TEST(HeaderParser, RealMavenArchive) {
   const auto messages = split_mbox(NACHFASS_TEST_DATA "/ponymail/maven-dev-2017-11-listsao.mbox");

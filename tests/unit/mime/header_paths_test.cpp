@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "gen/generator.hpp"
+#include "mbox.hpp"
 #include "mime/header_parser.hpp"
 
 namespace nachfass::mime {
@@ -52,24 +53,7 @@ struct Differential {
   }
 };
 
-std::vector<std::string> split_mbox(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::string> messages;
-  std::string line, current;
-  bool started = false;
-  while (std::getline(in, line)) {
-    if (line.rfind("From ", 0) == 0) {
-      if (started) messages.push_back(std::move(current));
-      current.clear();
-      started = true;
-      continue;
-    }
-    current += line;
-    current += '\n';
-  }
-  if (started) messages.push_back(std::move(current));
-  return messages;
-}
+using test::split_mbox;
 
 TEST(HeaderPaths, PonymailArchivesGiveTheSameMessages) {
   Differential d;
