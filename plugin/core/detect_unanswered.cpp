@@ -1,5 +1,7 @@
 #include "core/detect_unanswered.hpp"
 
+#include "core/detect.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <unordered_map>
@@ -157,6 +159,11 @@ std::vector<Finding> detect_unanswered(const Corpus& corpus, const Threads& thre
     return a.since != b.since ? a.since < b.since : a.key < b.key;
   });
   return findings;
+}
+
+std::vector<Finding> detect_unanswered_in(const DetectionInput& input) {
+  return detect_unanswered(input.corpus, input.threads, input.identities, input.calendar,
+                           input.unanswered, input.now, input.language);
 }
 
 }  // namespace nachfass

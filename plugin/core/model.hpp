@@ -61,6 +61,15 @@ struct Message {
   std::string thread_topic;  // Thread-Topic header, decoded
 
   Automation automation = Automation::none;
+
+  // The body's new text for the detectors that read it (engagement notices, our last offer, the
+  // user's out-of-office text): the first text/plain part (or text/html turned into text),
+  // decoded to UTF-8, whitespace runs collapsed, quoted replies and the signature cut, at most
+  // max_body_bytes (cut at a character boundary). Empty when the message has no text part or the
+  // connector did not read it. Not kept in the Corpus (see MessageTexts in core/detect.hpp).
+  std::string body;
 };
+
+inline constexpr std::size_t max_body_bytes = 2048;
 
 }  // namespace nachfass
