@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include "mime/body_text.hpp"
 #include "mime/header_parser.hpp"
 
 namespace nachfass::maildir {
@@ -21,6 +22,8 @@ namespace {
 
 // Headers beyond this are junk or an attack; what was read so far is parsed.
 constexpr std::size_t max_header_bytes = 1 << 20;
+// The body's text is near its top; the rest of a file (attachments) is not read.
+constexpr std::size_t max_body_bytes_read = 64 * 1024;
 
 using ascii::lower;
 
@@ -56,31 +59,38 @@ UnixSeconds delivery_time(std::string_view file_name, const fs::path& path) {
   return info.st_mtime;
 }
 
-// Reads up to the end of the header block (or max_header_bytes).
-bool read_header_block(const fs::path& path, std::string& out, std::string& error) {
+// Reads the header block (up to max_header_bytes) into `block` and at most max_body_bytes_read
+// of the body after it into `body`.
+bool read_message(const fs::path& path, std::string& block, std::string& body, std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = std::strerror(errno);
     return false;
   }
-  out.clear();
+  block.clear();
+  body.clear();
   std::array<char, 16384> buffer;
-  while (out.size() < max_header_bytes) {
+  std::size_t header_length = std::string::npos;
+  while (header_length == std::string::npos ? block.size() < max_header_bytes
+                                            : block.size() < header_length + max_body_bytes_read) {
     in.read(buffer.data(), buffer.size());
     const auto got = in.gcount();
     if (got <= 0) break;
-    const std::size_t before = out.size();
-    out.append(buffer.data(), static_cast<std::size_t>(got));
+    const std::size_t before = block.size();
+    block.append(buffer.data(), static_cast<std::size_t>(got));
+    if (header_length != std::string::npos) continue;
     // Only the new bytes (plus the 3 before them) can complete the empty line.
     const std::size_t from = before >= 3 ? before - 3 : 0;
-    if (mime::header_block_length(std::string_view(out).substr(from)) != std::string_view::npos) {
-      out.resize(from + mime::header_block_length(std::string_view(out).substr(from)));
-      return true;
-    }
+    const std::size_t length = mime::header_block_length(std::string_view(block).substr(from));
+    if (length != std::string_view::npos) header_length = from + length;
   }
   if (in.bad()) {
     error = "read error";
     return false;
+  }
+  if (header_length != std::string::npos) {
+    body.assign(block, header_length, max_body_bytes_read);
+    block.resize(header_length);
   }
   return true;
 }
@@ -195,7 +205,7 @@ Result<FolderScan> scan_folder(const Folder& folder,
   FolderScan scan;
   scan.present_ids.reserve(entries.size());
   std::unordered_set<std::string> seen;
-  std::string block, error;
+  std::string block, body, error;
   std::size_t done = 0;
   for (const Entry& entry : entries) {
     ++done;
@@ -206,7 +216,7 @@ Result<FolderScan> scan_folder(const Folder& folder,
     if (!seen.insert(id).second) continue;
     scan.present_ids.push_back(id);
     if (known_ids.contains(id)) continue;
-    if (!read_header_block(entry.path, block, error)) {
+    if (!read_message(entry.path, block, body, error)) {
       ++scan.failed;
       if (callbacks.warning)
         callbacks.warning(entry.path.string() + ": cannot read (" + error + "), skipped");
@@ -225,6 +235,7 @@ Result<FolderScan> scan_folder(const Folder& folder,
         callbacks.warning(entry.path.string() + ": " + message.error().message + ", skipped");
       continue;
     }
+    message->body = mime::extract_body_text(block, body);
     ++scan.parsed;
     if (callbacks.message) callbacks.message(std::move(*message));
   }

@@ -1,5 +1,6 @@
 // Local Maildir reader: the offline mail source (and, later, Thunderbird's local folders when the
-// profile uses Maildir storage). Reads only headers; never writes, moves or renames a file.
+// profile uses Maildir storage). Reads the header and the start of the body (its text, see
+// mime/body_text.hpp); never writes, moves or renames a file.
 #pragma once
 
 #include <cstddef>
@@ -47,7 +48,8 @@ struct ScanCallbacks {
   std::function<void(std::size_t done, std::size_t total)> progress;  // may be empty
 };
 
-// Reads the headers of every message file in `folder` (cur/ and new/; tmp/ holds deliveries in
+// Reads the headers and the body text (Message::body, from at most the first 64 KiB of the body)
+// of every message file in `folder` (cur/ and new/; tmp/ holds deliveries in
 // progress and is skipped) whose source id is not in `known_ids`. Source ids are
 // "<folder name>/<unique part of the file name>", stable when the file's flags change.
 // A file that cannot be read or parsed is reported through `warning` and skipped; the rest is

@@ -119,9 +119,12 @@ constexpr std::array<std::string_view, 14> kCalendarKeys{"provider",
                                                          "ca_file",
                                                          "insecure_skip_verify_for_host",
                                                          "bearer_token_env"};
-constexpr std::array<std::string_view, 5> kCheckedSections{"user", "business", "rules", "mail",
-                                                           "calendar"};
-constexpr std::array<std::string_view, 3> kReservedSections{"customers", "letters", "server"};
+constexpr std::array<std::string_view, 5> kRuleSections{"unanswered", "lapsing", "stalled",
+                                                        "quiet", "absence"};
+constexpr std::array<std::string_view, 2> kLettersKeys{"signature", "templates_dir"};
+constexpr std::array<std::string_view, 7> kCheckedSections{
+    "user", "business", "rules", "mail", "calendar", "letters", "customers"};
+constexpr std::array<std::string_view, 1> kReservedSections{"server"};
 
 using Keys = std::span<const std::string_view>;
 
@@ -134,12 +137,13 @@ struct SectionKeys {
   Keys keys;
 };
 
-constexpr std::array<SectionKeys, 5> kAllKeys{{
+constexpr std::array<SectionKeys, 6> kAllKeys{{
     {"user", kUserKeys},
     {"business", kBusinessKeys},
     {"rules.unanswered", kUnansweredKeys},
     {"mail", kMailKeys},
     {"calendar", kCalendarKeys},
+    {"letters", kLettersKeys},
 }};
 
 // "business.hours" when `key` is a key of another section: the user put it in the wrong place.
@@ -696,21 +700,21 @@ void parse_unanswered(const toml::table& table, std::int64_t day_seconds,
   }
 }
 
-void parse_rules(const toml::table& root, const toml::table& rules, std::int64_t day_seconds,
-                 Config& config, Problems& problems) {
+void parse_stalled(const toml::table& table, std::int64_t day_seconds, Config& config,
+                   Problems& problems);
+void parse_quiet(const toml::table& table, QuietSettings& quiet, Problems& problems);
+void parse_absence(const toml::table& table, AbsenceSettings& absence, Problems& problems);
+void parse_lapsing_rule(const toml::table& table, std::string_view name, Rules& rules,
+                        Problems& problems, const toml::source_region& where);
+
+void parse_rules(const toml::table& rules, std::int64_t day_seconds, Config& config,
+                 Problems& problems) {
   for (const auto& [key, node] : rules) {
     const std::string_view name = key.str();
-    if (name == "unanswered") {
-      if (const auto* table = node.as_table()) {
-        parse_unanswered(*table, day_seconds, config.unanswered, problems);
-      } else {
-        problems.wrong_type(node, "rules.unanswered", "a table [rules.unanswered]");
-      }
-      continue;
-    }
+    const std::string section = "rules." + std::string(name);
     if (!node.is_table()) {
       // `[rules] sla = ...`: a rule's setting outside the rule's table.
-      std::string text = "unknown key rules." + std::string(name);
+      std::string text = "unknown key " + section;
       if (contains(kUnansweredKeys, name)) {
         text += " — did you mean rules.unanswered." + std::string(name) + "?";
       } else {
@@ -719,15 +723,36 @@ void parse_rules(const toml::table& root, const toml::table& rules, std::int64_t
       problems.add("config.unknown_key", key.source(), std::move(text));
       continue;
     }
-    if (edit_distance(lower(name), "unanswered") <= 2) {
-      problems.add(
-          "config.unknown_key", key.source(),
-          "unknown section [rules." + std::string(name) + "] — did you mean [rules.unanswered]?");
-      continue;
+    const toml::table& table = *node.as_table();
+    if (name == "unanswered") {
+      parse_unanswered(table, day_seconds, config.unanswered, problems);
+    } else if (name == "stalled") {
+      parse_stalled(table, day_seconds, config, problems);
+    } else if (name == "quiet") {
+      parse_quiet(table, config.rules.quiet, problems);
+    } else if (name == "absence") {
+      parse_absence(table, config.rules.absence, problems);
+    } else if (name == "lapsing") {
+      for (const auto& [rule_key, rule_node] : table) {
+        const std::string rule_section = "rules.lapsing." + std::string(rule_key.str());
+        if (const auto* rule_table = rule_node.as_table()) {
+          parse_lapsing_rule(*rule_table, rule_key.str(), config.rules, problems,
+                             rule_key.source());
+        } else {
+          problems.add("config.unknown_key", rule_key.source(),
+                       "unknown key " + rule_section +
+                           " — a lapsing rule is a table, e.g. [rules.lapsing.trial]");
+        }
+      }
+    } else {
+      std::string text = "unknown section [" + section + "]";
+      if (auto near = closest(name, kRuleSections)) {
+        text += " — did you mean [rules." + *near + "]?";
+      } else {
+        text += " — known rules: " + join(kRuleSections);
+      }
+      problems.add("config.unknown_key", key.source(), std::move(text));
     }
-    config.reserved.push_back(ReservedSection{"rules." + std::string(name),
-                                              raw_section(root, "rules", name),
-                                              static_cast<int>(key.source().begin.line)});
   }
 }
 
@@ -742,6 +767,464 @@ std::optional<int> get_int(const toml::table& table, std::string_view section, s
   }
   problems.wrong_type(*node, dotted(section, key), expected);
   return std::nullopt;
+}
+
+// ---- [rules.lapsing.<name>], [rules.stalled], [rules.quiet], [rules.absence], [customers]
+
+constexpr std::array<std::string_view, 20> kLapsingKeys{
+    "enabled",        "engagement",     "start_from",     "start_subject",
+    "start_body",     "event_titles",   "length_days",    "before_end_days",
+    "after_start_days", "contact_window_days", "expire_after_days", "extend_from",
+    "extend_subject", "extend_body",    "convert_from",   "convert_subject",
+    "convert_body",   "cancel_from",    "cancel_subject", "cancel_body"};
+constexpr std::array<std::string_view, 6> kStalledKeys{"enabled",  "after",   "max_age_days",
+                                                       "expects_answer", "closing",
+                                                       "customer_pause"};
+constexpr std::array<std::string_view, 8> kQuietKeys{
+    "enabled",      "min_history_months", "min_exchanges",    "upper_percentile",
+    "gap_factor",   "median_factor",      "min_silence_days", "max_silence_days"};
+constexpr std::array<std::string_view, 6> kAbsenceKeys{
+    "enabled", "event_titles", "min_business_days", "merge_gap_days", "show_days", "max_days"};
+constexpr std::array<std::string_view, 5> kCustomersKeys{"files", "engagement_files", "ignore",
+                                                         "tiers", "entries"};
+constexpr std::array<std::string_view, 2> kTierKeys{"sla", "stall_after"};
+constexpr std::array<std::string_view, 5> kEntryKeys{"name", "domains", "tier", "ignore",
+                                                     "contacts"};
+constexpr std::array<std::string_view, 8> kContactKeys{"email",      "name",  "first_name",
+                                                       "last_name",  "title", "salutation",
+                                                       "phone",      "tier"};
+
+std::optional<bool> get_bool(const toml::table& table, std::string_view section,
+                             std::string_view key, Problems& problems) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::nullopt;
+  if (const auto* flag = node->as_boolean()) return flag->get();
+  problems.wrong_type(*node, dotted(section, key), "true or false");
+  return std::nullopt;
+}
+
+std::optional<double> get_number(const toml::table& table, std::string_view section,
+                                 std::string_view key, double min, double max,
+                                 std::string_view expected, Problems& problems) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::nullopt;
+  std::optional<double> value;
+  if (const auto* number = node->as_floating_point()) value = number->get();
+  if (const auto* number = node->as_integer()) value = static_cast<double>(number->get());
+  if (!value) {
+    problems.wrong_type(*node, dotted(section, key), expected);
+    return std::nullopt;
+  }
+  if (*value < min || *value > max) {
+    problems.bad_value(*node, dotted(section, key), expected);
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A list of patterns: every element compiled; the first bad one reported with its key.
+std::optional<std::vector<Pattern>> get_patterns(const toml::table& table,
+                                                 std::string_view section, std::string_view key,
+                                                 Problems& problems) {
+  auto texts = get_strings(table, section, key,
+                           "a list of regular expressions as strings, e.g. [\"Angebot\", "
+                           "\"offer\"]",
+                           problems);
+  if (!texts) return std::nullopt;
+  std::vector<Pattern> patterns;
+  for (const auto& [text, node] : *texts) {
+    auto pattern = Pattern::compile(text);
+    if (!pattern) {
+      problems.add("config.bad_value", node->source(),
+                   dotted(section, key) + ": " + pattern.error().message +
+                       " — write a Perl-style regular expression (case is ignored)");
+      return std::nullopt;
+    }
+    patterns.push_back(std::move(*pattern));
+  }
+  return patterns;
+}
+
+void set_patterns(const toml::table& table, std::string_view section, std::string_view key,
+                  std::vector<Pattern>& target, Problems& problems) {
+  if (auto patterns = get_patterns(table, section, key, problems)) target = std::move(*patterns);
+}
+
+void parse_lapsing_rule(const toml::table& table, std::string_view name, Rules& rules,
+                        Problems& problems, const toml::source_region& where) {
+  const std::string section = "rules.lapsing." + std::string(name);
+  check_keys(table, section, kLapsingKeys, problems);
+  auto existing = std::find_if(rules.engagements.begin(), rules.engagements.end(),
+                               [&](const EngagementRule& r) { return r.name == name; });
+  const bool is_new = existing == rules.engagements.end();
+  EngagementRule rule;
+  if (!is_new) rule = *existing;
+  rule.name = std::string(name);
+  if (rule.engagement.empty()) rule.engagement = rule.name;
+
+  if (auto enabled = get_bool(table, section, "enabled", problems); enabled && !*enabled) {
+    if (!is_new) rules.engagements.erase(existing);
+    return;
+  }
+  if (auto engagement = get_string(table, section, "engagement",
+                                   "the engagement's kind as a string, e.g. \"trial\"", problems)) {
+    if (trim(*engagement).empty()) {
+      problems.bad_value(*table.get("engagement"), dotted(section, "engagement"),
+                         "a non-empty name");
+    } else {
+      rule.engagement = std::string(trim(*engagement));
+    }
+  }
+  set_patterns(table, section, "start_from", rule.start.from, problems);
+  set_patterns(table, section, "start_subject", rule.start.subject, problems);
+  set_patterns(table, section, "start_body", rule.start.body, problems);
+  set_patterns(table, section, "event_titles", rule.event_title, problems);
+  set_patterns(table, section, "extend_from", rule.extend.from, problems);
+  set_patterns(table, section, "extend_subject", rule.extend.subject, problems);
+  set_patterns(table, section, "extend_body", rule.extend.body, problems);
+  set_patterns(table, section, "convert_from", rule.convert.from, problems);
+  set_patterns(table, section, "convert_subject", rule.convert.subject, problems);
+  set_patterns(table, section, "convert_body", rule.convert.body, problems);
+  set_patterns(table, section, "cancel_from", rule.cancel.from, problems);
+  set_patterns(table, section, "cancel_subject", rule.cancel.subject, problems);
+  set_patterns(table, section, "cancel_body", rule.cancel.body, problems);
+  constexpr std::string_view kDays = "a number of days from 0 to 3660";
+  if (auto days = get_int(table, section, "length_days", 0, 3660, kDays, problems))
+    rule.length_days = *days;
+  // Giving one of the two follow-up anchors replaces the other.
+  if (auto days = get_int(table, section, "before_end_days", 0, 3660, kDays, problems)) {
+    rule.before_end_days = *days;
+    if (table.get("after_start_days") == nullptr) rule.after_start_days.reset();
+  }
+  if (auto days = get_int(table, section, "after_start_days", 0, 3660, kDays, problems)) {
+    rule.after_start_days = *days;
+    if (table.get("before_end_days") == nullptr) rule.before_end_days.reset();
+  }
+  if (auto days = get_int(table, section, "contact_window_days", 0, 3660, kDays, problems))
+    rule.contact_window_days = *days;
+  if (auto days = get_int(table, section, "expire_after_days", 0, 3660, kDays, problems))
+    rule.expire_after_days = *days;
+
+  const bool mail_start = !rule.start.subject.empty() || !rule.start.from.empty();
+  if (!mail_start && !rule.start.body.empty()) {
+    problems.add("config.bad_value", where,
+                 section + ": start_body needs start_subject or start_from patterns too — body "
+                           "patterns alone would mean reading every mail's text");
+    return;
+  }
+  if (!mail_start && rule.event_title.empty() && is_new) {
+    problems.add("config.missing", where,
+                 section + ": nothing starts this engagement — give start_subject (or "
+                           "start_from) patterns, or event_titles, or list its rows in "
+                           "[customers] engagement_files");
+  }
+  if (!rule.before_end_days && !rule.after_start_days) {
+    problems.add("config.missing", where,
+                 section + ": no follow-up date — give before_end_days (e.g. 7) or "
+                           "after_start_days (e.g. 3)");
+    return;
+  }
+  if (is_new) {
+    rules.engagements.push_back(std::move(rule));
+  } else {
+    *existing = std::move(rule);
+  }
+}
+
+void parse_stalled(const toml::table& table, std::int64_t day_seconds, Config& config,
+                   Problems& problems) {
+  constexpr std::string_view kSection = "rules.stalled";
+  check_keys(table, kSection, kStalledKeys, problems);
+  StalledSettings& stalled = config.rules.stalled;
+  if (auto enabled = get_bool(table, kSection, "enabled", problems)) stalled.enabled = *enabled;
+  constexpr std::string_view kAfter =
+      "a duration in business time such as \"5 business days\"";
+  if (auto after = get_string(table, kSection, "after", kAfter, problems)) {
+    const std::string text(trim(*after));
+    const auto seconds = parse_business_duration(text, day_seconds);
+    if (!seconds || *seconds <= 0) {
+      problems.bad_value(*table.get("after"), "rules.stalled.after", kAfter);
+    } else {
+      config.stall_after = BusinessDuration{text, *seconds};
+    }
+  }
+  if (auto days = get_int(table, kSection, "max_age_days", 1, 3660,
+                          "a number of days from 1 to 3660", problems))
+    stalled.max_age_days = *days;
+  set_patterns(table, kSection, "expects_answer", stalled.expects_answer, problems);
+  set_patterns(table, kSection, "closing", stalled.closing, problems);
+  set_patterns(table, kSection, "customer_pause", stalled.customer_pause, problems);
+}
+
+void parse_quiet(const toml::table& table, QuietSettings& quiet, Problems& problems) {
+  constexpr std::string_view kSection = "rules.quiet";
+  check_keys(table, kSection, kQuietKeys, problems);
+  if (auto enabled = get_bool(table, kSection, "enabled", problems)) quiet.enabled = *enabled;
+  if (auto v = get_int(table, kSection, "min_history_months", 1, 240,
+                       "a number of months from 1 to 240", problems))
+    quiet.min_history_months = *v;
+  if (auto v = get_int(table, kSection, "min_exchanges", 2, 100000,
+                       "a number of messages from 2 to 100000", problems))
+    quiet.min_exchanges = *v;
+  if (auto v = get_int(table, kSection, "upper_percentile", 50, 100,
+                       "a percentile from 50 to 100", problems))
+    quiet.upper_percentile = *v;
+  if (auto v = get_number(table, kSection, "gap_factor", 1.0, 100.0, "a number from 1 to 100",
+                          problems))
+    quiet.gap_factor = *v;
+  if (auto v = get_number(table, kSection, "median_factor", 1.0, 100.0,
+                          "a number from 1 to 100", problems))
+    quiet.median_factor = *v;
+  if (auto v = get_int(table, kSection, "min_silence_days", 1, 3660,
+                       "a number of days from 1 to 3660", problems))
+    quiet.min_silence_days = *v;
+  if (auto v = get_int(table, kSection, "max_silence_days", 1, 36600,
+                       "a number of days from 1 to 36600", problems))
+    quiet.max_silence_days = *v;
+  if (quiet.max_silence_days <= quiet.min_silence_days && table.get("max_silence_days")) {
+    problems.bad_value(*table.get("max_silence_days"), "rules.quiet.max_silence_days",
+                       "more days than min_silence_days");
+  }
+}
+
+void parse_absence(const toml::table& table, AbsenceSettings& absence, Problems& problems) {
+  constexpr std::string_view kSection = "rules.absence";
+  check_keys(table, kSection, kAbsenceKeys, problems);
+  if (auto enabled = get_bool(table, kSection, "enabled", problems)) absence.enabled = *enabled;
+  set_patterns(table, kSection, "event_titles", absence.event_title, problems);
+  constexpr std::string_view kDays = "a number of days from 1 to 366";
+  if (auto v = get_int(table, kSection, "min_business_days", 1, 366, kDays, problems))
+    absence.min_business_days = *v;
+  if (auto v = get_int(table, kSection, "merge_gap_days", 1, 366, kDays, problems))
+    absence.merge_gap_days = *v;
+  if (auto v = get_int(table, kSection, "show_days", 1, 366, kDays, problems))
+    absence.show_days = *v;
+  if (auto v = get_int(table, kSection, "max_days", 1, 366, kDays, problems))
+    absence.max_days = *v;
+}
+
+std::optional<Salutation> parse_salutation(std::string_view text) {
+  const std::string word = lower(trim(text));
+  if (word.empty()) return Salutation::unknown;
+  if (word == "frau" || word == "ms" || word == "ms." || word == "mrs" || word == "mrs.")
+    return Salutation::frau;
+  if (word == "herr" || word == "mr" || word == "mr.") return Salutation::herr;
+  return std::nullopt;
+}
+
+void parse_customer_entry(const toml::table& table, std::string_view section, int index,
+                          const std::string& source, CustomersConfig& customers,
+                          Problems& problems) {
+  check_keys(table, section, kEntryKeys, problems);
+  CustomerEntry entry;
+  entry.origin = source + ":" + std::to_string(table.source().begin.line) + " [[customers.entries]] " +
+                 std::to_string(index + 1);
+  if (auto name = get_string(table, section, "name", "the company name as a string", problems))
+    entry.name = std::string(trim(*name));
+  if (auto domains = get_strings(table, section, "domains",
+                                 "a list of mail domains, e.g. [\"keller.de\"]", problems)) {
+    for (const auto& [text, node] : *domains) {
+      std::string domain = lower(trim(text));
+      if (domain.starts_with('@')) domain.erase(0, 1);
+      if (!is_domain(domain)) {
+        problems.bad_value(*node, dotted(section, "domains"), "a mail domain such as \"keller.de\"");
+        continue;
+      }
+      entry.domains.push_back(std::move(domain));
+    }
+  }
+  if (auto tier = get_string(table, section, "tier", "a tier name as a string", problems))
+    entry.tier = std::string(trim(*tier));
+  if (auto ignore = get_bool(table, section, "ignore", problems)) entry.ignore = *ignore;
+  if (const toml::node* node = table.get("contacts")) {
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+      problems.wrong_type(*node, dotted(section, "contacts"),
+                          "a list of tables, e.g. [{ email = \"petra.keller@keller.de\" }]");
+    } else {
+      for (const toml::node& element : *array) {
+        const auto* contact_table = element.as_table();
+        if (contact_table == nullptr) {
+          problems.wrong_type(element, dotted(section, "contacts"),
+                              "a table such as { email = \"petra.keller@keller.de\" }");
+          continue;
+        }
+        const std::string contact_section = dotted(section, "contacts");
+        check_keys(*contact_table, contact_section, kContactKeys, problems);
+        Contact contact;
+        if (auto email = get_string(*contact_table, contact_section, "email",
+                                    "an e-mail address as a string", problems)) {
+          contact.email = lower(trim(*email));
+          if (contact.email.find('@') == std::string::npos) {
+            problems.bad_value(*contact_table->get("email"), dotted(contact_section, "email"),
+                               "an e-mail address such as \"petra.keller@keller.de\"");
+          }
+        } else if (contact_table->get("email") == nullptr) {
+          problems.add("config.missing", element.source(),
+                       contact_section + ": a contact needs an email");
+        }
+        const auto text = [&](std::string_view key, std::string& out) {
+          if (auto value = get_string(*contact_table, contact_section, key, "a string", problems))
+            out = std::string(trim(*value));
+        };
+        text("name", contact.name);
+        text("first_name", contact.first_name);
+        text("last_name", contact.last_name);
+        text("title", contact.title);
+        text("phone", contact.phone);
+        std::string salutation;
+        text("salutation", salutation);
+        if (auto parsed = parse_salutation(salutation)) {
+          contact.salutation = *parsed;
+        } else {
+          problems.bad_value(*contact_table->get("salutation"),
+                             dotted(contact_section, "salutation"),
+                             "\"Frau\", \"Herr\", \"Ms\" or \"Mr\" (or leave it out)");
+        }
+        entry.contacts.push_back(std::move(contact));
+      }
+    }
+  }
+  if (entry.domains.empty() && entry.contacts.empty()) {
+    problems.add("config.missing", table.source(),
+                 std::string(section) + ": an entry needs domains or contacts to find its mail");
+    return;
+  }
+  customers.entries.push_back(std::move(entry));
+}
+
+std::vector<fs::path> get_paths(const toml::table& table, std::string_view section,
+                                std::string_view key, Problems& problems) {
+  std::vector<fs::path> paths;
+  if (auto files = get_strings(table, section, key, "a list of file names as strings", problems)) {
+    for (const auto& [text, node] : *files) paths.push_back(expand_home(trim(text)));
+  }
+  return paths;
+}
+
+void parse_customers(const toml::table& table, std::int64_t day_seconds, Config& config,
+                     Problems& problems) {
+  constexpr std::string_view kSection = "customers";
+  check_keys(table, kSection, kCustomersKeys, problems);
+  CustomersConfig& customers = config.customers;
+  customers.files = get_paths(table, kSection, "files", problems);
+  customers.engagement_files = get_paths(table, kSection, "engagement_files", problems);
+  if (auto ignore = get_strings(table, kSection, "ignore",
+                                "a list of addresses and domains, e.g. [\"lieferant.de\"]",
+                                problems)) {
+    for (const auto& [text, node] : *ignore) {
+      std::string item = lower(trim(text));
+      if (item.starts_with('@')) item.erase(0, 1);
+      const bool address = item.find('@') != std::string::npos;
+      if (!address && !is_domain(item)) {
+        problems.bad_value(*node, "customers.ignore",
+                           "an address (\"privat@gmx.de\") or a domain (\"lieferant.de\")");
+        continue;
+      }
+      customers.ignore.push_back(std::move(item));
+    }
+  }
+  if (const toml::node* node = table.get("tiers")) {
+    if (const auto* tiers = node->as_table()) {
+      constexpr std::string_view kDuration =
+          "a duration in business time such as \"1 business day\"";
+      for (const auto& [key, tier_node] : *tiers) {
+        const std::string section = "customers.tiers." + std::string(key.str());
+        const auto* tier_table = tier_node.as_table();
+        if (tier_table == nullptr) {
+          problems.wrong_type(tier_node, section, "a table [" + section + "]");
+          continue;
+        }
+        check_keys(*tier_table, section, kTierKeys, problems);
+        Tier tier{std::string(key.str()), 0, 0};
+        if (auto existing = std::find_if(customers.tiers.begin(), customers.tiers.end(),
+                                         [&](const Tier& t) { return t.name == tier.name; });
+            existing != customers.tiers.end()) {
+          tier = *existing;
+        }
+        for (const std::string_view what : {"sla", "stall_after"}) {
+          auto text = get_string(*tier_table, section, what, kDuration, problems);
+          if (!text) continue;
+          const auto seconds = parse_business_duration(trim(*text), day_seconds);
+          if (!seconds || *seconds <= 0) {
+            problems.bad_value(*tier_table->get(what), dotted(section, what), kDuration);
+            continue;
+          }
+          (what == "sla" ? tier.sla_business_seconds : tier.stall_business_seconds) = *seconds;
+        }
+        auto existing = std::find_if(customers.tiers.begin(), customers.tiers.end(),
+                                     [&](const Tier& t) { return t.name == tier.name; });
+        if (existing != customers.tiers.end()) {
+          *existing = tier;
+        } else {
+          customers.tiers.push_back(tier);
+        }
+      }
+    } else {
+      problems.wrong_type(*node, "customers.tiers", "tables such as [customers.tiers.key]");
+    }
+  }
+  if (const toml::node* node = table.get("entries")) {
+    if (const auto* entries = node->as_array()) {
+      int index = 0;
+      for (const toml::node& element : *entries) {
+        if (const auto* entry = element.as_table()) {
+          parse_customer_entry(*entry, "customers.entries", index,
+                               config.source.string(), customers, problems);
+        } else {
+          problems.wrong_type(element, "customers.entries", "tables [[customers.entries]]");
+        }
+        ++index;
+      }
+    } else {
+      problems.wrong_type(*node, "customers.entries", "tables [[customers.entries]]");
+    }
+  }
+}
+
+// The tiers after parsing: "standard" from [rules.unanswered] and [rules.stalled], "key" from its
+// defaults, configured ones filled in from "standard" where they leave a time out; every tier
+// an entry names must exist.
+void finish_tiers(Config& config, Problems& problems, const toml::table& root) {
+  std::vector<Tier> configured = std::move(config.customers.tiers);
+  std::vector<Tier> tiers = default_tiers(config.business.day_seconds());
+  for (Tier& tier : tiers) {
+    if (tier.name == "standard") {
+      tier.sla_business_seconds = config.unanswered.sla.seconds;
+      tier.stall_business_seconds = config.stall_after.seconds;
+    }
+  }
+  const Tier standard = *std::find_if(tiers.begin(), tiers.end(),
+                                      [](const Tier& t) { return t.name == "standard"; });
+  for (Tier& tier : configured) {
+    auto existing = std::find_if(tiers.begin(), tiers.end(),
+                                 [&](const Tier& t) { return t.name == tier.name; });
+    const Tier base = existing != tiers.end() ? *existing : standard;
+    if (tier.sla_business_seconds == 0) tier.sla_business_seconds = base.sla_business_seconds;
+    if (tier.stall_business_seconds == 0)
+      tier.stall_business_seconds = base.stall_business_seconds;
+    if (existing != tiers.end()) {
+      *existing = tier;
+    } else {
+      tiers.push_back(tier);
+    }
+  }
+  config.customers.tiers = std::move(tiers);
+  for (const CustomerEntry& entry : config.customers.entries) {
+    if (entry.tier.empty()) continue;
+    const bool known = std::any_of(config.customers.tiers.begin(), config.customers.tiers.end(),
+                                   [&](const Tier& t) { return t.name == entry.tier; });
+    if (!known) {
+      const toml::node* customers = root.get("customers");
+      std::vector<std::string_view> names;
+      for (const Tier& t : config.customers.tiers) names.push_back(t.name);
+      problems.add("config.bad_value",
+                   customers != nullptr ? customers->source() : toml::source_region{},
+                   "customers.entries: tier \"" + entry.tier + "\" (" + entry.origin +
+                       ") is not a tier — known: " + join(names) +
+                       "; add [customers.tiers." + entry.tier + "] to define it");
+    }
+  }
 }
 
 void parse_mail(const toml::table& table, const toml::source_region& where, MailConfig& mail,
@@ -1022,6 +1505,20 @@ void parse_calendar(const toml::table& table, const toml::source_region& where,
   }
 }
 
+void parse_letters(const toml::table& table, LettersConfig& letters, Problems& problems) {
+  constexpr std::string_view kSection = "letters";
+  check_keys(table, kSection, kLettersKeys, problems);
+  if (auto signature = get_string(table, kSection, "signature",
+                                  "the signature as a string (\"\"\"...\"\"\" for several lines)",
+                                  problems)) {
+    letters.signature = std::string(trim(*signature));
+  }
+  if (auto dir = get_string(table, kSection, "templates_dir", "a directory name as a string",
+                            problems)) {
+    letters.templates_dir = expand_home(trim(*dir));
+  }
+}
+
 void parse_document(const toml::table& root, Config& config, Problems& problems) {
   const auto section_table = [&](std::string_view name) -> const toml::table* {
     const toml::node* node = root.get(name);
@@ -1068,13 +1565,20 @@ void parse_document(const toml::table& root, Config& config, Problems& problems)
   }
   // After [business]: the SLA is measured in its working day.
   if (const auto* rules = section_table("rules")) {
-    parse_rules(root, *rules, config.business.day_seconds(), config, problems);
+    parse_rules(*rules, config.business.day_seconds(), config, problems);
   }
+  if (const auto* customers = section_table("customers")) {
+    parse_customers(*customers, config.business.day_seconds(), config, problems);
+  }
+  finish_tiers(config, problems, root);
   if (const auto* mail = section_table("mail")) {
     parse_mail(*mail, root.get("mail")->source(), config.mail, problems);
   }
   if (const auto* calendar = section_table("calendar")) {
     parse_calendar(*calendar, root.get("calendar")->source(), config.calendar, problems);
+  }
+  if (const auto* letters = section_table("letters")) {
+    parse_letters(*letters, config.letters, problems);
   }
   std::sort(config.reserved.begin(), config.reserved.end(),
             [](const ReservedSection& a, const ReservedSection& b) { return a.name < b.name; });
@@ -1149,6 +1653,16 @@ Config default_config() {
   const std::string sla = "2 business days";
   config.unanswered.sla = BusinessDuration{
       sla, parse_business_duration(sla, config.business.day_seconds()).value_or(2 * 9 * 3600)};
+  const std::string stall = "5 business days";
+  config.stall_after = BusinessDuration{
+      stall, parse_business_duration(stall, config.business.day_seconds()).value_or(5 * 9 * 3600)};
+  config.rules = default_rules();
+  config.customers.tiers = default_tiers(config.business.day_seconds());
+  for (Tier& tier : config.customers.tiers) {
+    if (tier.name != "standard") continue;
+    tier.sla_business_seconds = config.unanswered.sla.seconds;
+    tier.stall_business_seconds = config.stall_after.seconds;
+  }
   return config;
 }
 
@@ -1167,6 +1681,7 @@ Result<Config> parse_config(std::string_view toml_text, std::string_view source_
 
   Config config = default_config();
   config.source = source;
+  config.customers.tiers.clear();  // finish_tiers() builds them from what the file says
   Problems problems(source);
   parse_document(root, config, problems);
   if (auto error = problems.first()) return *error;
@@ -1212,6 +1727,9 @@ Result<Config> load_config(const fs::path& file) {
   resolve(config->mail.imap.ca_file);
   resolve(config->calendar.password_file);
   resolve(config->calendar.ca_file);
+  resolve(config->letters.templates_dir);
+  for (fs::path& path : config->customers.files) resolve(path);
+  for (fs::path& path : config->customers.engagement_files) resolve(path);
   return config;
 }
 
@@ -1239,6 +1757,101 @@ fs::path default_config_path() {
 fs::path default_state_path() {
   return xdg_path("XDG_DATA_HOME", fs::path(".local") / "share", fs::path("nachfass") / "state.db");
 }
+
+namespace {
+
+// `key = [ ... ]` of patterns, one per line, as TOML (toml++ writes the escapes).
+std::string pattern_list(std::string_view key, const std::vector<Pattern>& patterns) {
+  std::string out(key);
+  out += " = [";
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    std::ostringstream value;
+    value << toml::value<std::string>(patterns[i].source());
+    out += i == 0 ? "\n  " : ",\n  ";
+    out += value.str();
+  }
+  out += patterns.empty() ? "]\n" : ",\n]\n";
+  return out;
+}
+
+std::string rules_template() {
+  const Rules rules = default_rules();
+  std::string out;
+  out += R"toml(
+[rules.stalled]
+# Our last message asked for or expects an answer (an offer, a question, a proposed date), or the
+# customer said they would think it over, and nothing came back for this long (standard tier).
+after = "5 business days"
+# Older threads are left to the "quiet customer" check.
+max_age_days = )toml" + std::to_string(rules.stalled.max_age_days) + "\n";
+  out += "# Our message qualifies when its subject or new text matches one of these (case is ignored).\n";
+  out += pattern_list("expects_answer", rules.stalled.expects_answer);
+  out += "# ... never when it matches one of these.\n";
+  out += pattern_list("closing", rules.stalled.closing);
+  out += "# The customer's message before ours announced a pause.\n";
+  out += pattern_list("customer_pause", rules.stalled.customer_pause);
+  out += R"toml(
+[rules.quiet]
+# Long-standing customers who went quiet: enough history, then a silence far beyond their usual gap.
+min_history_months = )toml" + std::to_string(rules.quiet.min_history_months) +
+         "\nmin_exchanges = " + std::to_string(rules.quiet.min_exchanges) +
+         "\n# Quiet when the silence exceeds max(gap_factor x upper percentile of the gaps,\n"
+         "# median_factor x median gap, min_silence_days).\nupper_percentile = " +
+         std::to_string(rules.quiet.upper_percentile) + "\n";
+  {
+    std::ostringstream numbers;
+    numbers << "gap_factor = " << toml::value<double>(rules.quiet.gap_factor) << "\n"
+            << "median_factor = " << toml::value<double>(rules.quiet.median_factor) << "\n";
+    out += numbers.str();
+  }
+  out += "min_silence_days = " + std::to_string(rules.quiet.min_silence_days) +
+         "\nmax_silence_days = " + std::to_string(rules.quiet.max_silence_days) + "\n";
+  out += R"toml(
+[rules.absence]
+# Your absences, from your out-of-office replies and from all-day calendar events titled like this.
+)toml";
+  out += pattern_list("event_titles", rules.absence.event_title);
+  out += "min_business_days = " + std::to_string(rules.absence.min_business_days) +
+         "\nmerge_gap_days = " + std::to_string(rules.absence.merge_gap_days) +
+         "\nshow_days = " + std::to_string(rules.absence.show_days) +
+         "\nmax_days = " + std::to_string(rules.absence.max_days) + "\n";
+  out += R"toml(
+# Lapsing engagements: trials, contracts, seminars. An engagement starts with a mail matching
+# start_from/start_subject (start_body refines), an all-day or seminar event matching
+# event_titles, or a row of [customers] engagement_files. Its end comes from the text ("läuft am
+# 26.03.2026 ab", "until March 26, 2026"), else from length_days. Follow up before_end_days before
+# the end (or after_start_days after the start); mail of ours to the customer within
+# contact_window_days before that counts. extend_* / convert_* / cancel_* mails change it.
+# Change a rule by repeating its table with the keys to change; add one under a new name;
+# enabled = false switches one off.
+)toml";
+  for (const EngagementRule& rule : rules.engagements) {
+    out += "\n[rules.lapsing." + rule.name + "]\n";
+    out += "engagement = \"" + rule.engagement + "\"\n";
+    if (!rule.start.from.empty()) out += pattern_list("start_from", rule.start.from);
+    if (!rule.start.subject.empty()) out += pattern_list("start_subject", rule.start.subject);
+    if (!rule.start.body.empty()) out += pattern_list("start_body", rule.start.body);
+    if (!rule.event_title.empty()) out += pattern_list("event_titles", rule.event_title);
+    if (rule.length_days > 0) out += "length_days = " + std::to_string(rule.length_days) + "\n";
+    if (rule.before_end_days)
+      out += "before_end_days = " + std::to_string(*rule.before_end_days) + "\n";
+    if (rule.after_start_days)
+      out += "after_start_days = " + std::to_string(*rule.after_start_days) + "\n";
+    out += "contact_window_days = " + std::to_string(rule.contact_window_days) + "\n";
+    out += "expire_after_days = " + std::to_string(rule.expire_after_days) + "\n";
+    const std::pair<const char*, const MailMatch*> changes[] = {
+        {"extend", &rule.extend}, {"convert", &rule.convert}, {"cancel", &rule.cancel}};
+    for (const auto& [prefix, match] : changes) {
+      if (!match->from.empty()) out += pattern_list(std::string(prefix) + "_from", match->from);
+      if (!match->subject.empty())
+        out += pattern_list(std::string(prefix) + "_subject", match->subject);
+      if (!match->body.empty()) out += pattern_list(std::string(prefix) + "_body", match->body);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string example_config() {
   return R"toml(# Nachfass configuration. Save as ~/.config/nachfass/config.toml and edit [user] and [mail].
@@ -1302,7 +1915,35 @@ provider = "none"
 # reminder_minutes = 30                       # length of a reminder in the calendar
 # max_per_day = 8                             # at most this many reminders on one day
 # alarm_minutes_before = 0                    # alarm at the reminder's start; -1 for none
-)toml";
+
+[letters]
+# The closing block under every letter; \n starts a new line.
+signature = "Your Name\nSales\nExample GmbH"
+# Your own templates (same file names as the built-in ones) override or add to them.
+# templates_dir = "~/.config/nachfass/templates"
+
+[customers]
+# Customer lists to import: CSV (company, domains, email, first_name, last_name, salutation,
+# title, phone, tier, ignore — German column names work too) or vCard files.
+files = []
+# Trials, contracts, seminars as CSV rows: customer, kind, start, end.
+engagement_files = []
+# Never customers: suppliers, private contacts (addresses or domains).
+ignore = []
+
+# Tiers with their own response times; "standard" takes [rules.unanswered] sla and
+# [rules.stalled] after.
+[customers.tiers.key]
+sla = "1 business day"
+stall_after = "3 business days"
+
+# A customer the mail alone cannot describe:
+# [[customers.entries]]
+# name = "Keller Maschinenbau GmbH"
+# domains = ["keller-maschinenbau.de"]
+# tier = "key"
+# contacts = [{ email = "petra.keller@keller-maschinenbau.de", salutation = "Frau", title = "Dr." }]
+)toml" + rules_template();
 }
 
 }  // namespace nachfass

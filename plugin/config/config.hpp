@@ -14,8 +14,7 @@
 // - Unknown keys are errors everywhere, so a typo never silently falls back to a default, EXCEPT in
 //   the sections reserved for later issues, which are accepted unchecked and kept as raw TOML in
 //   `Config::reserved` (see ReservedSection):
-//     [customers]  [letters]  [server]  [rules.<name>] for every <name> but
-//     "unanswered" (a <name> within two typos of "unanswered" is reported as a typo instead).
+//     [server].
 //   With `[mail] provider = "graph"`, keys of [mail] that neither maildir nor imap uses are kept
 //   the same way in `MailConfig::graph_raw` (and [calendar]'s in `CalendarConfig::graph_raw`).
 // - Missing keys and missing sections take the values of default_config().
@@ -32,8 +31,10 @@
 #include <vector>
 
 #include "core/business_calendar.hpp"
+#include "core/directory.hpp"
 #include "core/finding.hpp"
 #include "core/holidays.hpp"
+#include "core/rules.hpp"
 #include "ports/result.hpp"
 
 namespace nachfass {
@@ -69,6 +70,23 @@ struct BusinessDuration {
 // [rules.unanswered]
 struct UnansweredConfig {
   BusinessDuration sla;
+};
+
+// [customers]: the directory's files, entries, ignore list and tiers.
+//   files = ["kunden.csv", "kontakte.vcf"]      customers (CSV or vCard, by content)
+//   engagement_files = ["vertraege.csv"]        trials, contracts, seminars as CSV rows
+//   ignore = ["lieferant.de", "privat@gmx.de"]  never customers
+//   [customers.tiers.key] sla = "1 business day", stall_after = "3 business days"
+//   [[customers.entries]] name, domains, tier, ignore, contacts = [{ email, name, first_name,
+//                         last_name, salutation = "Frau" | "Herr", title, phone }]
+struct CustomersConfig {
+  std::vector<std::filesystem::path> files;  // "~/" expanded, relative to the config's directory
+  std::vector<std::filesystem::path> engagement_files;
+  std::vector<std::string> ignore;     // lower-cased addresses and domains
+  std::vector<CustomerEntry> entries;  // origin "FILE:LINE"
+  // Every tier: "standard" (its SLA is [rules.unanswered] sla, its stall time [rules.stalled]
+  // after), "key" (1 and 3 business days unless configured) and the configured ones.
+  std::vector<Tier> tiers;
 };
 
 // [mail]
@@ -143,6 +161,17 @@ struct CalendarConfig {
   std::string graph_raw;
 };
 
+// [letters]: the drafts Nachfass writes.
+struct LettersConfig {
+  // The closing block under every letter, plain text with line breaks ("Anna Vogel\nVertrieb\n
+  // Example GmbH\nTel. ..."). Empty: the letter closes with [user] name alone.
+  std::string signature;
+  // Where the user's own templates live (overriding or adding to the built-in ones); "~/"
+  // expanded, relative to the config file's directory. Empty: $XDG_CONFIG_HOME/nachfass/templates
+  // (else ~/.config/nachfass/templates), used when it exists.
+  std::filesystem::path templates_dir;
+};
+
 // A section reserved for a later issue, accepted without checks.
 struct ReservedSection {
   std::string name;  // dotted: "calendar", "rules.stalled"
@@ -157,6 +186,13 @@ struct Config {
   UnansweredConfig unanswered;
   MailConfig mail;
   CalendarConfig calendar;
+  LettersConfig letters;
+  CustomersConfig customers;
+  // [rules.lapsing.<name>], [rules.stalled], [rules.quiet], [rules.absence]: default_rules() with
+  // what the file changes. A rule table of the defaults' names changes only the keys it gives; a
+  // new name adds a rule. Patterns are compiled here: a bad one is a config.bad_value naming its key.
+  Rules rules;
+  BusinessDuration stall_after;  // [rules.stalled] after: the "standard" tier's stall time
   std::vector<ReservedSection> reserved;  // in name order
   // The file it was loaded from; for parse_config() the source name; empty for default_config().
   std::filesystem::path source;

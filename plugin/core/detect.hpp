@@ -82,6 +82,15 @@ std::vector<Finding> detect_lapsing(const DetectionInput& input);
 //   reply_speed (0-20): our median reply time to the customer in the last 90 days vs before;
 //   open_threads (0-20): the customer's unanswered threads (10 each).
 // `since` = last contact, `due` = last contact + threshold.
+// Details: contacts are personal messages dated <= now (the customer's, and ours to at most
+// mass_mail_recipients external recipients); contact days are local days; the percentile is
+// nearest-rank, the median the lower one; silence = local days from the last contact day to
+// today, a finding when threshold < silence <= max_silence_days. Silence points rise linearly
+// from 0 at 1x to 60 at 3x the threshold. Reply speed compares the median business time from a
+// customer's first unanswered message in a thread to our next message, for customer messages
+// of the last 90 days against those 90-365 days ago (at least 3 each, the earlier median
+// floored at 15 minutes); 20 points at 3x slower. Open threads: threads whose last personal
+// message is the customer's and that no message of ours names. Sorted by severity, then key.
 std::vector<Finding> detect_quiet(const DetectionInput& input);
 
 // stalled: see StalledSettings. The thread's last personal message is ours, to a customer, and
@@ -89,14 +98,37 @@ std::vector<Finding> detect_quiet(const DetectionInput& input);
 // `awaiting` = our last message's Message-ID; `since` = its date; `due` = since + stall time.
 // Closes when the customer writes or we write again (a new qualifying message of ours starts a
 // new wait under the same key).
+// Details: the customer is the first external To/Cc address with a directory customer; a
+// message to more than mass_mail_recipients external recipients never stalls. Our subject counts
+// only on a fresh mail (no reply prefix: a reply's subject is the customer's topic), our body
+// always; `closing` wins over everything. Categories: an expects_answer pattern written as
+// (?<offer>...), (?<date>...), (?<question>...) or (?<ask>...) names what our message was
+// (offer > date > question > ask when several match), shown as "Angebot" / "Terminvorschlag" /
+// "Frage" / "Nachricht" ("Offer" / "Proposed date" / "Question" / "Message"); other patterns and
+// a customer pause say "Nachricht". Bodies are read only for threads whose stall time has run
+// out. Severity 40 + 10 per business day overdue (+10 for an offer), at most 100. Sorted by
+// `since`, then key.
 std::vector<Finding> detect_stalled(const DetectionInput& input);
 
-// absence: absences of the user from their own out-of-office replies (personal? no: messages
-// from a user address classified as an auto-reply/out-of-office, in any folder; return dates in
+// absence: absences of the user from their own out-of-office replies (automated messages from a
+// user address classified as an auto-reply/out-of-office, in any folder; return dates in
 // their text, "bis 12.04." / "until April 12", extend the absence) and from all-day calendar
 // items whose title matches. One digest per absence of at least min_business_days, listing the
 // customer threads that arrived during it and are still unanswered or were answered later than
 // the tier's SLA. `since` = first day, `due` = return day (first working day after).
+// Details: out-of-office replies are messages from Identities::is_user dated <= now with
+// Automation::out_of_office_subject, or autoreply_header / auto_submitted and an out-of-office
+// subject. Their body (or, when the body names no day, their subject, which quotes the
+// customer's) may name the first day ("vom 03.04.", "from April 3") and the last one: a date
+// after a return word ("ab dem 13.04. wieder", "back on April 13", "return on") is the first
+// day back, otherwise find_end_date() ("bis einschließlich 12.04.", "until April 12") gives the
+// last day absent. All-day items are read at noon of their first
+// and last day, so both local-midnight and UTC-midnight storage work. Absences merge when they
+// overlap, when only days off lie between them, or (with a reply involved) when they are closer
+// than merge_gap_days. Items: per customer thread, the first customer message of the absence
+// ([first day 00:00, return day 00:00) local) still unanswered, else the first answered later
+// than the tier's SLA (business time from arrival); answered = the first message of ours after
+// it or one naming it. Severity 50 + 5 per unanswered item (at most 100). Sorted by `since`.
 std::vector<Finding> detect_absence(const DetectionInput& input);
 
 // Every detector, findings sorted by kind, then as each detector sorts them.

@@ -6,6 +6,14 @@
 //   1. the mail history: every external address that exchanged personal (non-automated) mail with
 //      us becomes a contact; addresses are grouped by domain into one company, except on freemail
 //      domains (gmail.com, gmx.de, ...), where each address is a customer of its own;
+//      so does every external recipient (To, Cc) of automated mail from one of our own addresses
+//      that starts something rather than answers (no In-Reply-To, no References, not an
+//      out-of-office notice or delivery report): the prospect who only ever got our trial
+//      system's "Ihr Testzugang ist aktiv" from testzugang@ is the customer nobody called back.
+//      Our automatic answers (the user's out-of-office reply reaches every sender) and automated
+//      mail from outside (newsletters, notices) make nobody a customer. Message counts and
+//      contact dates count personal mail only, so a customer known only from our automated mail
+//      has none;
 //   2. imported entries (CSV and vCard files, see connectors/files);
 //   3. entries and the ignore list from the config ([customers]).
 // An entry that names a domain claims every address of that domain (and of its subdomains); an
@@ -84,7 +92,8 @@ struct Customer {
   bool from_import = false;     // named by an imported file
   bool from_config = false;     // named by the config
 
-  // From the mail history, personal (non-automated) messages only, up to the corpus's end.
+  // From the mail history, personal (non-automated) messages only, up to the corpus's end (a
+  // customer known only from our automated mail has zero counts and no contact dates).
   UnixSeconds first_contact = 0;  // 0 = never
   UnixSeconds last_contact = 0;
   std::uint32_t inbound = 0;   // messages from the customer to us
@@ -120,6 +129,11 @@ class Directory {
   std::vector<std::pair<std::string, CustomerIndex>> by_address_;  // sorted by address
   std::vector<std::pair<std::string, CustomerIndex>> by_domain_;   // sorted by domain
   std::vector<std::pair<Atom, CustomerIndex>> by_atom_;            // sorted by atom
+  // Dense by corpus atom (find(Atom) is on the detectors' hot path): no_customer for atoms that
+  // are not external addresses of the corpus.
+  std::vector<CustomerIndex> customer_by_atom_;
+  Identities identities_;  // own addresses are never customers, whatever an entry claims
+  std::size_t standard_tier_ = 0;
 };
 
 // Builds the directory. Counts and contact dates come from `corpus` (messages dated after the

@@ -57,7 +57,8 @@ struct EngagementRule {
   std::string engagement;  // the kind shown in findings; defaults to `name`
 
   // Start by mail. The config requires `from` or `subject` patterns here (body patterns alone
-  // would mean reading every mail's body). The customer is the first party of the mail (From,
+  // would mean reading every mail's body). Subjects with a reply or forward prefix ("AW:",
+  // "Re:", "WG:", "Fwd:") never start an engagement. The customer is the first party of the mail (From,
   // then To, then Cc) that is neither own nor ignored nor matched by `start.from`.
   MailMatch start;
   // Start by calendar event: an event whose title matches; its attendees are the customers
@@ -79,6 +80,7 @@ struct EngagementRule {
   int expire_after_days = 30;
 
   // Mails from or to the customer, dated within the engagement, that change it.
+  // Only mails not written by the customer extend (a customer's request is not an extension).
   MailMatch extend;   // a new end date, parsed from the subject and body
   MailMatch convert;  // conversion / order confirmation: no follow-up needed
   MailMatch cancel;   // cancelled: no follow-up from this rule
@@ -95,7 +97,7 @@ struct EngagementRecord {
 
 // An all-day (or multi-day) calendar event, for absences and seminar engagements.
 struct CalendarItem {
-  std::string uid;
+  std::string uid;  // the event's UID; occurrences of a recurring event add "/<recurrence id>"
   std::string title;
   UnixSeconds start = 0;
   UnixSeconds end = 0;  // exclusive

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/corpus.hpp"
+#include "engine/message_texts.hpp"
 #include "imap/sync/imap_sync.hpp"
 #include "maildir/maildir_reader.hpp"
 
@@ -119,22 +120,56 @@ Result<DetectionSettings> detection_settings(const Config& config) {
   DetectionSettings settings{Identities(config.user.addresses, config.user.own_domains),
                              BusinessCalendar(zone, config.business.hours, config.business.holidays,
                                               config.business.extra_holidays),
-                             UnansweredRule{config.unanswered.sla.seconds}, config.user.language,
-                             ThreadingOptions{}};
+                             UnansweredRule{config.unanswered.sla.seconds},
+                             config.user.language,
+                             ThreadingOptions{},
+                             config.rules,
+                             config.customers.tiers,
+                             config.customers.entries,
+                             config.customers.ignore,
+                             config.customers.files,
+                             config.customers.engagement_files};
+  if (settings.tiers.empty()) settings.tiers = default_tiers(config.business.day_seconds());
   return settings;
 }
 
+Directory customer_directory(const Corpus& corpus, const DetectionSettings& settings,
+                             std::vector<CustomerEntry> imported) {
+  DirectoryInput input;
+  input.tiers = settings.tiers;
+  input.imported = std::move(imported);
+  input.configured = settings.configured_customers;
+  input.ignore = settings.ignore;
+  return build_directory(corpus, settings.identities, input);
+}
+
 Result<Evaluation> evaluate(Store& store, const DetectionSettings& settings, UnixSeconds now,
-                            bool record) {
+                            bool record, const WarningFn& warning,
+                            std::span<const CalendarItem> calendar_items) {
   Corpus corpus;
   auto loaded = store.load_messages(corpus);
   if (!loaded) return loaded.error();
   const Threads threads = thread_messages(corpus, settings.identities, settings.threading);
-  std::vector<Finding> current =
-      detect_unanswered(corpus, threads, settings.identities, settings.calendar,
-                        settings.unanswered, now, settings.language);
+  ImportedFiles files = read_customer_files(settings, warning);
+  const Directory directory = customer_directory(corpus, settings, std::move(files.customers));
+  const StoreMessageTexts texts(store, corpus);
+  const DetectionInput input{corpus,
+                             threads,
+                             settings.identities,
+                             directory,
+                             settings.calendar,
+                             settings.rules,
+                             texts,
+                             settings.unanswered,
+                             files.engagements,
+                             calendar_items,
+                             now,
+                             settings.language};
+  std::vector<Finding> current = detect_all(input);
   if (record) {
-    static constexpr FindingKind kinds[] = {FindingKind::unanswered};
+    static constexpr FindingKind kinds[] = {FindingKind::unanswered, FindingKind::stalled,
+                                            FindingKind::lapsing, FindingKind::quiet,
+                                            FindingKind::absence};
     if (auto recorded = store.record_findings(current, kinds, now); !recorded)
       return recorded.error();
   }
@@ -146,6 +181,7 @@ Result<Evaluation> evaluate(Store& store, const DetectionSettings& settings, Uni
   Evaluation evaluation;
   evaluation.messages = corpus.size();
   evaluation.threads = threads.threads.size();
+  evaluation.customers = directory.customers().size();
   for (Finding& f : current) {
     if (auto d = dismissals->find(f.key); d != dismissals->end() && d->second.covers(f))
       evaluation.dismissed.push_back(std::move(f));

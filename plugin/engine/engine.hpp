@@ -5,13 +5,16 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
 #include "core/business_calendar.hpp"
+#include "core/detect.hpp"
 #include "core/detect_unanswered.hpp"
+#include "core/directory.hpp"
 #include "core/finding.hpp"
 #include "core/identities.hpp"
 #include "core/threading.hpp"
@@ -57,7 +60,28 @@ struct DetectionSettings {
   UnansweredRule unanswered;
   Language language = Language::de;
   ThreadingOptions threading;
+  Rules rules;
+  // The directory's inputs from the config; the imported files are read at every evaluation
+  // (they are small, and an edited file then counts at once).
+  std::vector<Tier> tiers;
+  std::vector<CustomerEntry> configured_customers;
+  std::vector<std::string> ignore;
+  std::vector<std::filesystem::path> customer_files;
+  std::vector<std::filesystem::path> engagement_files;
 };
+
+// The files of [customers]: customer entries (CSV or vCard) and engagement rows (CSV). A file
+// that cannot be read, and every malformed row, is reported through `warning` ("FILE:LINE:
+// reason — skipped") and skipped; the rest is used.
+struct ImportedFiles {
+  std::vector<CustomerEntry> customers;
+  std::vector<EngagementRecord> engagements;
+};
+ImportedFiles read_customer_files(const DetectionSettings& settings, const WarningFn& warning);
+
+// The customer directory over the stored mail, the imported files and the config.
+Directory customer_directory(const Corpus& corpus, const DetectionSettings& settings,
+                             std::vector<CustomerEntry> imported);
 
 // Errors: config.bad_value when the configured time zone is unknown to the system's tzdata.
 Result<DetectionSettings> detection_settings(const Config& config);
@@ -68,12 +92,16 @@ struct Evaluation {
   std::vector<Finding> snoozed;
   std::size_t messages = 0;
   std::size_t threads = 0;
+  std::size_t customers = 0;
 };
 
-// Loads the stored messages, threads them, runs the detectors as of `now`, records the current
-// findings in the store (first seen / resolved), and splits them by dismissals and snoozes.
-// `record` false evaluates without writing (for read-only listings of another point in time).
+// Loads the stored messages, threads them, builds the customer directory, runs every detector as
+// of `now`, records the current findings in the store (first seen / resolved), and splits them by
+// dismissals and snoozes. `record` false evaluates without writing (for read-only listings of
+// another point in time). `calendar_items` are the user's calendar events (absences, seminars),
+// empty without a connected calendar. Problems with the imported files go to `warning`.
 Result<Evaluation> evaluate(Store& store, const DetectionSettings& settings, UnixSeconds now,
-                            bool record);
+                            bool record, const WarningFn& warning = {},
+                            std::span<const CalendarItem> calendar_items = {});
 
 }  // namespace nachfass::engine

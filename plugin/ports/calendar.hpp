@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/reminder.hpp"
+#include "core/rules.hpp"
 #include "ports/result.hpp"
 
 namespace nachfass {
@@ -57,6 +58,24 @@ class CalendarPort {
   // events left out. Unsorted, may overlap.
   virtual Result<std::vector<BusyInterval>> busy(UnixSeconds from, UnixSeconds to,
                                                  std::string_view exclude_calendar_id) = 0;
+
+  // The events of all the user's event calendars except `exclude_calendar_id` that overlap
+  // [from, to), one item per occurrence (recurrences expanded, RECURRENCE-ID overrides replacing
+  // their instance, EXDATEs left out), for the detectors (absences, seminar engagements).
+  // Cancelled events and instances are left out; transparent ones are kept (all-day events are
+  // usually transparent), and so are calendars marked transparent. Start and end are the
+  // occurrence's own, not clipped to the range. An all-day event (DTSTART a date) starts at
+  // local midnight of its first day in the user's time zone and ends at local midnight after
+  // its last day, so that the local date of `start` is the first day. `uid` is the event's UID;
+  // an occurrence of a recurring event (RRULE/RDATE, or an override) gets "/" and its
+  // recurrence id appended (a date "20260316" for all-day events, else the UTC time
+  // "20260316T090000Z"), so that every occurrence has its own stable uid. `attendees` are the
+  // ATTENDEE mailto: addresses, lower-cased, without the organizer, without declined attendees,
+  // rooms and resources, each once. Unsorted; an event found in two calendars is listed once
+  // (same uid and start). Objects that do not parse are skipped with a warning; a calendar the
+  // user may not read (403/404) likewise. Errors as for busy(). Idempotent, no writes.
+  virtual Result<std::vector<CalendarItem>> items(UnixSeconds from, UnixSeconds to,
+                                                  std::string_view exclude_calendar_id) = 0;
 
   // The href a new event named `resource_name` (e.g. "nachfass-u-0123456789ab-k3x9.ics") gets
   // in `calendar_id`. Pure: no request.

@@ -12,7 +12,7 @@ namespace {
 //   so no separator character can collide with content; recipients alternate email, name;
 // - enums are small integers with fixed codes (store.cpp's *_code functions), not the C++
 //   enumerators' values; adding a code needs a new migration so that older builds refuse the file.
-constexpr std::array<Migration, 3> migrations{{
+constexpr std::array<Migration, 5> migrations{{
     {1, "messages and sync cursors", R"sql(
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY,
@@ -91,6 +91,22 @@ CREATE TABLE reminders (
   PRIMARY KEY (calendar, key)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX reminders_by_href ON reminders (href);
+)sql"},
+    {4, "message body texts", R"sql(
+CREATE TABLE message_bodies (
+  message INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  body TEXT NOT NULL
+);
+-- Mail read before this version has no body: the next IMAP sync of each folder is a full one,
+-- which stores the bodies (Maildir re-reads the messages without a body row by itself). IMAP
+-- cursor keys are "imap:<user>@<host>:<folder>" (imap_sync.cpp, cursor_key()).
+DELETE FROM sync_cursors WHERE key LIKE 'imap:%@%:%';
+)sql"},
+    {5, "what findings beyond unanswered mail carry", R"sql(
+ALTER TABLE findings ADD COLUMN domain TEXT NOT NULL DEFAULT '';
+ALTER TABLE findings ADD COLUMN engagement TEXT NOT NULL DEFAULT '';
+ALTER TABLE findings ADD COLUMN ends TEXT NOT NULL DEFAULT '';
+ALTER TABLE findings ADD COLUMN details TEXT NOT NULL DEFAULT '';
 )sql"},
 }};
 

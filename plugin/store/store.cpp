@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -624,7 +626,17 @@ ON CONFLICT (source_id) DO UPDATE SET
   utc_offset_minutes = excluded.utc_offset_minutes, date_from_header = excluded.date_from_header,
   thread_index = excluded.thread_index, thread_topic = excluded.thread_topic,
   automation = excluded.automation
+RETURNING id
 )sql";
+
+constexpr const char* upsert_body_sql = R"sql(
+INSERT INTO message_bodies (message, body) VALUES (?1, ?2)
+ON CONFLICT (message) DO UPDATE SET body = excluded.body
+)sql";
+
+// The migration that adds message_bodies. A store opened with fewer migrations (StoreOptions,
+// tests playing an older build) keeps no bodies.
+constexpr std::int64_t bodies_schema_version = 4;
 
 // Ordered by the messages_by_date index, so SQLite streams rows without sorting them.
 constexpr const char* select_messages_sql = R"sql(
@@ -641,6 +653,14 @@ Result<void> Store::upsert_messages(std::span<const Message> messages) {
   return impl_->write<void>([&]() -> Result<void> {
     auto use = impl_->statement(upsert_message_sql, doing);
     if (!use) return use.error();
+    auto version = impl_->query_integer("PRAGMA user_version", doing);
+    if (!version) return version.error();
+    std::optional<StatementUse> body;
+    if (*version >= bodies_schema_version) {
+      auto prepared = impl_->statement(upsert_body_sql, doing);
+      if (!prepared) return prepared.error();
+      body.emplace(std::move(*prepared));
+    }
     for (const auto& message : messages) {
       encode_strings(impl_->refs_buffer, message.references);
       encode_addresses(impl_->to_buffer, message.to);
@@ -662,8 +682,17 @@ Result<void> Store::upsert_messages(std::span<const Message> messages) {
       use->bind(15, message.thread_index);
       use->bind(16, message.thread_topic);
       use->bind(17, automation_code(message.automation));
-      if (auto ran = impl_->run(*use, doing); !ran) return ran.error();
+      // RETURNING id: the row's id whether it was inserted or updated.
+      const int code = use->step();
+      if (code != SQLITE_ROW)
+        return impl_->error(code == SQLITE_DONE ? SQLITE_INTERNAL : code, doing);
+      const std::int64_t id = use->integer(0);
       use->reset();
+      if (!body) continue;
+      body->bind(1, id);
+      body->bind(2, message.body);
+      if (auto ran = impl_->run(*body, doing); !ran) return ran.error();
+      body->reset();
     }
     return {};
   });
@@ -683,6 +712,40 @@ Result<std::size_t> Store::remove_messages(std::span<const std::string> source_i
     }
     return removed;
   });
+}
+
+Result<std::string> Store::message_body(std::string_view source_id) {
+  constexpr std::string_view doing = "read a message body";
+  auto use = impl_->statement(
+      "SELECT b.body FROM messages m JOIN message_bodies b ON b.message = m.id "
+      "WHERE m.source_id = ?1",
+      doing);
+  if (!use) return use.error();
+  use->bind(1, source_id);
+  const int code = use->step();
+  if (code == SQLITE_DONE) return std::string();
+  if (code != SQLITE_ROW) return impl_->error(code, doing);
+  std::string body(use->text(0));
+  use->reset();
+  return body;
+}
+
+Result<std::vector<std::string>> Store::message_source_ids_without_body(std::string_view folder) {
+  constexpr std::string_view doing = "list messages";
+  auto use = impl_->statement(
+      "SELECT m.source_id FROM messages m WHERE m.folder = ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM message_bodies b WHERE b.message = m.id) ORDER BY m.source_id",
+      doing);
+  if (!use) return use.error();
+  use->bind(1, folder);
+  std::vector<std::string> source_ids;
+  for (;;) {
+    const int code = use->step();
+    if (code == SQLITE_DONE) break;
+    if (code != SQLITE_ROW) return impl_->error(code, doing);
+    source_ids.emplace_back(use->text(0));
+  }
+  return source_ids;
 }
 
 Result<std::vector<std::string>> Store::message_source_ids(std::string_view folder) {
@@ -781,6 +844,45 @@ Result<void> Store::clear_cursor(std::string_view key) {
 
 // ---- Findings
 
+namespace {
+
+// The parts of a finding that only some kinds have (score parts, digest items), as one JSON
+// text: {"score_parts": [[name, points, max, detail], ...], "items": [[root, subject, contact,
+// customer, arrived, answered], ...]}. "" when there are none.
+std::string finding_details_json(const Finding& finding) {
+  if (finding.score_parts.empty() && finding.items.empty()) return {};
+  nlohmann::json details = nlohmann::json::object();
+  nlohmann::json parts = nlohmann::json::array();
+  for (const ScorePart& p : finding.score_parts)
+    parts.push_back({p.name, p.points, p.max_points, p.detail});
+  nlohmann::json items = nlohmann::json::array();
+  for (const DigestItem& i : finding.items)
+    items.push_back({i.thread_root, i.subject, i.contact, i.customer, i.arrived, i.answered});
+  details["score_parts"] = std::move(parts);
+  details["items"] = std::move(items);
+  return details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool read_finding_details(std::string_view text, Finding& finding) {
+  if (text.empty()) return true;
+  const nlohmann::json details = nlohmann::json::parse(text, nullptr, false);
+  if (details.is_discarded() || !details.is_object()) return false;
+  try {
+    for (const auto& p : details.value("score_parts", nlohmann::json::array()))
+      finding.score_parts.push_back(ScorePart{p.at(0).get<std::string>(), p.at(1).get<int>(),
+                                              p.at(2).get<int>(), p.at(3).get<std::string>()});
+    for (const auto& i : details.value("items", nlohmann::json::array()))
+      finding.items.push_back(DigestItem{i.at(0).get<std::string>(), i.at(1).get<std::string>(),
+                                         i.at(2).get<std::string>(), i.at(3).get<std::string>(),
+                                         i.at(4).get<UnixSeconds>(), i.at(5).get<UnixSeconds>()});
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<void> Store::record_findings(std::span<const Finding> current,
                                     std::span<const FindingKind> detected_kinds, UnixSeconds now) {
   constexpr std::string_view doing = "save findings";
@@ -788,15 +890,16 @@ Result<void> Store::record_findings(std::span<const Finding> current,
     auto upsert = impl_->statement(R"sql(
 INSERT INTO findings (key, kind, customer, contact, contact_name, subject, thread_root, awaiting,
                       since, due, waiting_business_days, severity, reason, first_seen, last_seen,
-                      resolved_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, NULL)
+                      resolved_at, domain, engagement, ends, details)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, NULL, ?15, ?16, ?17, ?18)
 ON CONFLICT (key) DO UPDATE SET
   kind = excluded.kind, customer = excluded.customer, contact = excluded.contact,
   contact_name = excluded.contact_name, subject = excluded.subject,
   thread_root = excluded.thread_root, awaiting = excluded.awaiting, since = excluded.since,
   due = excluded.due, waiting_business_days = excluded.waiting_business_days,
   severity = excluded.severity, reason = excluded.reason, last_seen = excluded.last_seen,
-  resolved_at = NULL
+  resolved_at = NULL, domain = excluded.domain, engagement = excluded.engagement,
+  ends = excluded.ends, details = excluded.details
 )sql",
                                    doing);
     if (!upsert) return upsert.error();
@@ -818,6 +921,11 @@ ON CONFLICT (key) DO UPDATE SET
       upsert->bind(12, std::int64_t{finding.severity});
       upsert->bind(13, finding.reason);
       upsert->bind(14, now);
+      upsert->bind(15, finding.domain);
+      upsert->bind(16, finding.engagement);
+      upsert->bind(17, finding.ends);
+      const std::string details = finding_details_json(finding);  // bound without a copy
+      upsert->bind(18, details);
       if (auto ran = impl_->run(*upsert, doing); !ran) return ran.error();
       upsert->reset();
     }
@@ -857,7 +965,8 @@ Result<std::vector<StoredFinding>> Store::stored_findings() {
   constexpr std::string_view doing = "load findings";
   auto use = impl_->statement(R"sql(
 SELECT key, kind, customer, contact, contact_name, subject, thread_root, awaiting, since, due,
-       waiting_business_days, severity, reason, first_seen, last_seen, resolved_at
+       waiting_business_days, severity, reason, first_seen, last_seen, resolved_at, domain,
+       engagement, ends, details
 FROM findings ORDER BY key
 )sql",
                               doing);
@@ -889,6 +998,12 @@ FROM findings ORDER BY key
     stored.first_seen = use->integer(13);
     stored.last_seen = use->integer(14);
     if (!use->is_null(15)) stored.resolved_at = use->integer(15);
+    finding.domain = use->text(16);
+    finding.engagement = use->text(17);
+    finding.ends = use->text(18);
+    if (!read_finding_details(use->text(19), finding)) {
+      return corrupt_error(impl_->file, "stored finding " + finding.key + " has unreadable details");
+    }
     findings.push_back(std::move(stored));
   }
   return findings;

@@ -82,16 +82,28 @@ struct StoredFinding {
   std::optional<UnixSeconds> resolved_at;  // set while resolved; nullopt while open
 };
 
-// A dismissal hides one finding as it was: the key *and* the message it was awaiting a reply to.
-// When a new message in the thread is awaited, the finding has the same key but another
-// `awaiting`, and it shows again.
+// A dismissal hides one finding as it was. For unanswered mail and quiet customers that is the
+// key *and* `awaiting` (the customer's message, or the last contact): when the customer writes
+// again, the finding that follows is a new one and shows. A stalled thread, an engagement and an
+// absence digest stay dismissed for good (their key already names the one thing they are about;
+// "a dismissed thread stays dismissed").
 struct Dismissal {
   std::string key;
-  std::string awaiting;  // Message-ID of the awaited message at the time of dismissal
+  std::string awaiting;  // the finding's `awaiting` at the time of dismissal
   UnixSeconds dismissed_at = 0;
 
   bool covers(const Finding& finding) const {
-    return finding.key == key && finding.awaiting == awaiting;
+    if (finding.key != key) return false;
+    switch (finding.kind) {
+      case FindingKind::unanswered:
+      case FindingKind::quiet:
+        return finding.awaiting == awaiting;
+      case FindingKind::stalled:
+      case FindingKind::lapsing:
+      case FindingKind::absence:
+        return true;
+    }
+    return false;
   }
 };
 
@@ -176,6 +188,17 @@ class Store {
   // Adds every stored message to `corpus` (Corpus::add), in for_each_message() order. `corpus` is
   // only appended to; on error it holds the messages before the failing row. Returns the count.
   Result<std::size_t> load_messages(Corpus& corpus);
+
+  // ---- Message bodies (Message::body), kept apart from the rows load_messages() reads.
+  // upsert_messages() stores each message's body with it (an empty body too: "read, no text"),
+  // remove_messages() removes it.
+
+  // The stored body text of the message `source_id`; "" when the message is not stored or was
+  // stored before bodies were kept.
+  Result<std::string> message_body(std::string_view source_id);
+  // The source ids stored for `folder` that have no body row (stored by a build before bodies
+  // were kept), sorted bytewise. A Maildir import reads these again.
+  Result<std::vector<std::string>> message_source_ids_without_body(std::string_view folder);
 
   // ---- Sync cursors: opaque values per key, e.g. "imap:INBOX" -> "uidvalidity=..;uidnext=.."
 

@@ -64,12 +64,40 @@ class Cli(unittest.TestCase):
     def test_sample_findings_match_ground_truth(self):
         findings = self.scan_sample()
         truth = load_truth()
+        of_kind = lambda kind: [f for f in findings if f["kind"] == kind]
         expected = {t["awaiting"] for t in truth["unanswered"]}
-        got = {f["awaiting"] for f in findings}
+        got = {f["awaiting"] for f in of_kind("unanswered")}
         self.assertEqual(got, expected)
         roots = {t["awaiting"]: t["thread_root"] for t in truth["unanswered"]}
-        for f in findings:
+        for f in of_kind("unanswered"):
             self.assertEqual(f["thread_root"], roots[f["awaiting"]])
+
+        def labelled(section, key):
+            positive = {key(t) for t in truth[section] if t["label"] == "positive"}
+            unsure = {key(t) for t in truth[section] if t["label"] == "unsure"}
+            return positive, unsure
+
+        # Every other detector against its truth; "unsure" cases may go either way.
+        positive, unsure = labelled("stalled", lambda t: t["thread_root"])
+        got = {f["thread_root"] for f in of_kind("stalled")}
+        self.assertEqual(got - unsure, positive)
+        positive, unsure = labelled("engagements", lambda t: (t["rule"], t["customer_domain"]))
+        got = {(f["engagement"], f["domain"]) for f in of_kind("lapsing")}
+        self.assertEqual(got - unsure, positive)
+        for f in of_kind("lapsing"):
+            self.assertRegex(f["ends"], r"^(\d{4}-\d\d-\d\d)?$")
+        positive, unsure = labelled("quiet", lambda t: t["customer"])
+        got = {f["domain"] if "@" not in f["contact"] or f["domain"] else f["contact"]
+               for f in of_kind("quiet")}
+        self.assertEqual(got - unsure, positive)
+        for f in of_kind("quiet"):
+            parts = f["score_parts"]
+            self.assertEqual(sum(p["points"] for p in parts), f["severity"])
+            self.assertEqual({p["name"] for p in parts}, {"silence", "reply_speed", "open_threads"})
+        positive, unsure = labelled("absences", lambda t: t["first_day"])
+        self.assertEqual(len(of_kind("absence")),
+                         len(positive) + len([f for f in of_kind("absence")
+                                              if f["since"][:10] in unsure]))
 
     def test_json_shape(self):
         findings = self.scan_sample()
@@ -80,12 +108,21 @@ class Cli(unittest.TestCase):
                           "awaiting", "since", "due", "reason"):
                 self.assertIn(field, f)
                 self.assertIsInstance(f[field], str)
-            self.assertEqual(f["kind"], "unanswered")
+            self.assertIn(f["kind"], ("unanswered", "stalled", "lapsing", "quiet", "absence"))
             self.assertRegex(f["since"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-            self.assertRegex(f["key"], r"^u-[0-9a-f]{12}$")
+            self.assertRegex(f["key"], r"^[usplqa]-[0-9a-f]{12}$")
+            self.assertEqual(f["key"][0], {"unanswered": "u", "stalled": "s", "lapsing": "l",
+                                           "quiet": "q", "absence": "a"}[f["kind"]])
             self.assertNotIn("<", f["awaiting"])
-            self.assertLessEqual(f["since"], f["due"])
-            self.assertIn("Werktag", f["reason"])  # the sample's config says language = "de"
+            self.assertIsInstance(f["severity"], int)
+            self.assertTrue(0 <= f["severity"] <= 100)
+            for field in ("domain", "engagement", "ends"):
+                self.assertIsInstance(f[field], str)
+            self.assertIsInstance(f["score_parts"], list)
+            self.assertIsInstance(f["items"], list)
+            if f["kind"] == "unanswered":
+                self.assertLessEqual(f["since"], f["due"])
+                self.assertIn("Werktag", f["reason"])  # the sample's config says language = "de"
 
     def test_rescan_is_incremental_and_stable(self):
         first = self.scan_sample()
@@ -116,6 +153,49 @@ class Cli(unittest.TestCase):
         r = subprocess.run([BIN, "--config", self.config, "--state", self.state, "--now",
                             "2099-01-02T00:00:00Z", "findings", "--json"], capture_output=True, text=True)
         self.assertIn(b, {f["key"] for f in json.loads(r.stdout)})
+
+    def test_customers_listing(self):
+        self.scan_sample()
+        r = self.run_cli("customers", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        customers = json.loads(r.stdout)
+        self.assertTrue(customers)
+        for c in customers:
+            for field in ("id", "name", "tier", "first_contact", "last_contact"):
+                self.assertIn(field, c)
+            self.assertIsInstance(c["inbound"], int)
+            self.assertIsInstance(c["outbound"], int)
+            self.assertFalse(c["ignored"])
+            self.assertFalse(c["id"].endswith("example.com"), "own domain is never a customer")
+        last = [c["last_contact"] for c in customers if c["last_contact"]]
+        self.assertEqual(last, sorted(last, reverse=True))
+        r = self.run_cli("customers")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Kunde", r.stdout)
+
+    def test_customer_files_and_bad_rows(self):
+        self.scan_sample()
+        customers = json.loads(self.run_cli("customers", "--json").stdout)
+        company = next(c for c in customers if not c["freemail"] and c["domains"])
+        domain = company["domains"][0]
+        csv_path = os.path.join(self.dir, "kunden.csv")
+        with open(csv_path, "w", encoding="utf-8") as f:
+            f.write("Firma;Domain;E-Mail;Anrede;Nachname;Stufe;Ignorieren\n")
+            f.write(f"Großkunde AG;{domain};;;;key;\n")
+            f.write('"kaputt;;\n')
+        with open(self.config, encoding="utf-8") as f:
+            text = f.read()
+        config = os.path.join(self.dir, "with-customers.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(text + f'\n[customers]\nfiles = ["{csv_path}"]\nignore = ["nobody.example"]\n')
+        r = self.run_cli("customers", "--json", config=config)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("kunden.csv:", r.stderr)  # the broken row, with file and line
+        named = [c for c in json.loads(r.stdout) if c["id"] == company["id"]]
+        self.assertEqual(len(named), 1)
+        self.assertEqual(named[0]["name"], "Großkunde AG")
+        self.assertEqual(named[0]["tier"], "key")
+        self.assertIn("import", named[0]["sources"])
 
     def test_unknown_key(self):
         self.scan_sample()

@@ -66,8 +66,10 @@ TEST_P(PrecisionRecall, UnansweredThreadsOnAGeneratedMailbox) {
   for (const auto& t : g.truth.unanswered) expected[t.awaiting] = t.thread_root;
   Score s;
   s.expected = expected.size();
-  s.reported = evaluation->findings.size();
+  // The other detectors' findings are scored by tests/unit/quality.
   for (const Finding& f : evaluation->findings) {
+    if (f.kind != FindingKind::unanswered) continue;
+    ++s.reported;
     auto it = expected.find(f.awaiting);
     if (it == expected.end()) {
       ADD_FAILURE() << "false positive: " << f.reason << " (awaiting " << f.awaiting << ")";

@@ -35,6 +35,8 @@ GEN = os.environ["NACHFASS_GEN"]
 SOURCE = os.environ["NACHFASS_SOURCE_DIR"]
 SERVERS = os.environ["NACHFASS_SERVERS_DIR"]
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+# Room for every finding of the test mailbox (all five kinds) within the placement horizon.
+MAX_PER_DAY = 16
 NS = {"d": "DAV:", "c": "urn:ietf:params:xml:ns:caldav"}
 
 
@@ -97,6 +99,21 @@ class Dav:
 
     def delete(self, url):
         return self.request("DELETE", url)[0]
+
+    def remove_collections(self, home_url, name_prefixes):
+        """Deletes the collections under home_url whose display name starts with a prefix."""
+        body = ('<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop>'
+                '<d:displayname/></d:prop></d:propfind>')
+        status, _, data = self.request("PROPFIND", home_url, body,
+                                       {"Depth": "1", "Content-Type": "application/xml"})
+        if status != 207:
+            return
+        parts = urllib.parse.urlsplit(home_url)
+        for response in ET.fromstring(data).findall("d:response", NS):
+            href = response.findtext("d:href", namespaces=NS) or ""
+            name = response.findtext(".//d:displayname", namespaces=NS) or ""
+            if href.rstrip("/") != parts.path.rstrip("/") and name.startswith(name_prefixes):
+                self.delete(f"{parts.scheme}://{parts.netloc}{href}")
 
 
 def reminders_on_server(dav, calendar_url):
@@ -202,6 +219,10 @@ class RunTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="case-", dir=self.work)
         self.calendar_name = "Nachfass " + self.id().rsplit(".", 1)[-1]
+        # Every test starts from a home without the calendars earlier tests made: their
+        # reminders would be the user's busy time here (a mailbox gives ~140 findings).
+        home = self.env["NACHFASS_DAV_URL"] + self.env["NACHFASS_DAV_USER"] + "/"
+        self.radicale.remove_collections(home, ("Nachfass", "Arbeit"))
 
     def maildir_copy(self):
         target = os.path.join(self.dir, "maildir")
@@ -215,7 +236,7 @@ class RunTest(unittest.TestCase):
         url = url or self.env["NACHFASS_DAV_URL"]
         lines = [base, "", "[calendar]", 'provider = "caldav"', f'url = "{url}"',
                  f'calendar = "{self.calendar_name}"', "reminder_minutes = 30",
-                 "max_per_day = 4"]
+                 f"max_per_day = {MAX_PER_DAY}"]
         if username is None:
             username = self.env["NACHFASS_DAV_USER"]
         if username:
@@ -260,7 +281,8 @@ class RunTest(unittest.TestCase):
             self.assertLessEqual(end.time(), datetime.time(17, 0), key)
             self.assertIn(str(event.get("UID")), (f"{key}@nachfass.reminder",))
             self.assertTrue(str(event.get("SUMMARY")).startswith("Nachfassen: "), event)
-            self.assertIn("mid:", str(event.get("DESCRIPTION")) + str(event.get("URL", "")))
+            if key[0] in "us":  # about one message: the link opens it (Thunderbird)
+                self.assertIn("mid:", str(event.get("DESCRIPTION")) + str(event.get("URL", "")))
             self.assertTrue(any(c.name == "VALARM" for c in event.subcomponents), key)
             per_day[start.date()] = per_day.get(start.date(), 0) + 1
             slots.append((start, end))
@@ -270,7 +292,7 @@ class RunTest(unittest.TestCase):
         slots.sort()
         for (s1, e1), (s2, e2) in zip(slots, slots[1:]):
             self.assertLessEqual(e1, s2, "two reminders overlap")
-        self.assertLessEqual(max(per_day.values()), 4, per_day)
+        self.assertLessEqual(max(per_day.values()), MAX_PER_DAY, per_day)
 
     # ---- the tests
 
@@ -394,6 +416,9 @@ class RunTest(unittest.TestCase):
             with self.subTest(kill_at=kill_at, after=after):
                 self.dir = tempfile.mkdtemp(prefix="kill-", dir=self.work)
                 self.calendar_name = f"Nachfass kill {kill_at} {after}"
+                self.radicale.remove_collections(
+                    self.env["NACHFASS_DAV_URL"] + self.env["NACHFASS_DAV_USER"] + "/",
+                    ("Nachfass",))
                 proxy = KillingProxy(self.env["NACHFASS_DAV_URL"])
                 thread = threading.Thread(target=proxy.serve_forever, daemon=True)
                 thread.start()
@@ -484,6 +509,8 @@ class RunTest(unittest.TestCase):
     def test_xandikos_without_authentication(self):
         self.maildir = os.path.join(self.mailbox, "maildir")
         config = self.config(url=self.env["NACHFASS_XANDIKOS_URL"], username="")
+        calendars = self.env["NACHFASS_XANDIKOS_CALENDAR_URL"].rstrip("/").rsplit("/", 1)[0] + "/"
+        Dav().remove_collections(calendars, ("Nachfass",))
         expected = self.open_keys(config)
         first = self.run_json(config)
         self.assertEqual(first["reminders"]["created"], len(expected))

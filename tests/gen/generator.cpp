@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <unordered_map>
 #include <utility>
 
+#include "core/classify.hpp"
+#include "core/holidays.hpp"
+#include "core/rules.hpp"
 #include "encode.hpp"
 #include "random.hpp"
 #include "texts.hpp"
@@ -430,6 +435,8 @@ std::string make_boundary(MailClient c, Rng& rng) {
 // Threads under construction
 
 enum class Side : std::uint8_t { customer, us, ooo };
+// What our last word in a thread says (see StalledTruth).
+enum class StallClass : std::uint8_t { none, expects, pause, closing };
 enum class Fate : std::uint8_t { answered, overdue, fresh };
 
 struct Party {
@@ -459,6 +466,7 @@ struct Built {
   bool human = true;
   bool skip = false;
   bool replied = false;  // Anna answered it (the R flag)
+  StallClass stall = StallClass::none;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -478,8 +486,15 @@ class Generator {
 
   GroundTruth run() {
     static constexpr std::uint32_t kind_weights[] = {560, 120, 150, 130, 12, 15};
+    plan_scenarios();
     while (truth_.counts.messages < opt_.messages) {
       const std::size_t budget = opt_.messages - truth_.counts.messages;
+      // Engagements are spread over the run and done well before the budget ends.
+      const std::size_t pending = engagements_planned_ - engagements_done_;
+      if (pending > 0 && budget >= 12 && rng_.below(budget) < pending * 12) {
+        engagement();
+        continue;
+      }
       switch (rng_.weighted(kind_weights)) {
         case 0:
           customer_thread(budget);
@@ -511,6 +526,18 @@ class Generator {
     std::sort(truth_.fresh.begin(), truth_.fresh.end(), by_since);
     truth_.counts.unanswered = truth_.unanswered.size();
     truth_.counts.fresh = truth_.fresh.size();
+    label_quiet();
+    label_engagements();
+    label_absences();
+    std::sort(truth_.stalled.begin(), truth_.stalled.end(),
+              [](const StalledTruth& a, const StalledTruth& b) {
+                return std::tie(a.since, a.awaiting) < std::tie(b.since, b.awaiting);
+              });
+    for (const StalledTruth& t : truth_.stalled) {
+      if (t.label == Label::positive) ++truth_.counts.stalled;
+      if (t.label == Label::negative) ++truth_.counts.not_stalled;
+      if (t.label == Label::unsure) ++truth_.counts.stalled_unsure;
+    }
     return std::move(truth_);
   }
 
@@ -853,6 +880,9 @@ class Generator {
     ++truth_.counts.threads;
     if (kind == ThreadKind::customer) ++truth_.counts.customer_threads;
     if (kind == ThreadKind::internal) ++truth_.counts.internal_threads;
+    for (std::size_t idx : order)
+      if (built[idx].mail.new_text.empty()) built[idx].mail.new_text = built[idx].own_text;
+    record_thread(built, order);
     ThreadTruth tt;
     tt.kind = kind;
     if (!order.empty()) tt.root = built[order.front()].mail.message_id;
@@ -989,6 +1019,139 @@ class Generator {
 
   // --- customer threads ----------------------------------------------------------------------
 
+  // --- scenarios of the other detectors (issue 5) ---------------------------------------------
+
+  enum class Role : std::uint8_t { normal, engagement, quiet };
+  enum class Outcome : std::uint8_t { due, contacted, converted, cancelled, not_yet, expired };
+  struct AbsencePlan {
+    std::int32_t first_day = 0, last_day = 0, return_day = 0;
+    UnixSeconds begin = 0, end = 0;  // first day 00:00 to the return day 18:00
+  };
+  struct ContactEvent {
+    UnixSeconds date = 0;
+    bool outbound = false;
+    bool duplicate = false;
+  };
+  struct EngagementFacts {
+    std::size_t truth = 0;
+    std::size_t company = 0;
+    std::int32_t start_day = 0, follow_up_day = 0, window_start_day = 0, expire_day = 0;
+    bool converted = false, cancelled = false;
+  };
+
+  static std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+  }
+  static std::int32_t berlin_day(UnixSeconds t) {
+    return static_cast<std::int32_t>(
+        floor_div(t + std::int64_t{utc_offset_minutes(Zone::berlin, t)} * 60, day));
+  }
+  static UnixSeconds berlin_time(std::int32_t d, int h, int min) {
+    const UnixSeconds local = std::int64_t{d} * day + h * hour + min * minute;
+    return local - std::int64_t{utc_offset_minutes(Zone::berlin, local - 2 * hour)} * 60;
+  }
+  static int weekday_of(std::int32_t d) { return ((d + 4) % 7 + 7) % 7; }  // 0 = Sunday
+  static LocalTime civil(std::int32_t d) { return local_time(std::int64_t{d} * day, 0); }
+  static std::string iso_day(std::int32_t d) {
+    const LocalTime lt = civil(d);
+    return std::to_string(lt.year) + "-" + two_digits(lt.month) + "-" + two_digits(lt.day);
+  }
+  static std::string date_de(std::int32_t d) {
+    const LocalTime lt = civil(d);
+    return two_digits(lt.day) + "." + two_digits(lt.month) + "." + std::to_string(lt.year);
+  }
+  static std::string date_en(std::int32_t d) {
+    const LocalTime lt = civil(d);
+    return std::string(month_long_en(lt.month)) + " " + std::to_string(lt.day) + ", " +
+           std::to_string(lt.year);
+  }
+  bool working_day(std::int32_t d) const {
+    const int wd = weekday_of(d);
+    if (wd == 0 || wd == 6) return false;
+    const LocalTime lt = civil(d);
+    if (lt.month == 12 && (lt.day == 24 || lt.day == 31)) return false;
+    return !holidays_.is_holiday(std::chrono::year{lt.year} /
+                                 std::chrono::month{static_cast<unsigned>(lt.month)} /
+                                 std::chrono::day{static_cast<unsigned>(lt.day)});
+  }
+
+  const Company& pick_company() { return world_.companies[rng_.cumulative(random_weights_)]; }
+  std::size_t index_of(const Company& co) const {
+    return static_cast<std::size_t>(&co - world_.companies.data());
+  }
+  // A company for a scenario thread of ordinary traffic: neither quiet nor an engagement's.
+  const Company& pick_ordinary_company() {
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      const Company& c = pick_company();
+      if (role_[index_of(c)] == Role::normal) return c;
+    }
+    for (const Company& c : world_.companies)
+      if (role_[index_of(c)] == Role::normal) return c;
+    return world_.companies.front();
+  }
+
+  static constexpr std::size_t no_company = ~std::size_t{0};
+  std::size_t company_of(std::string_view email) const {
+    const std::string e = lower(email);
+    if (const auto it = company_of_address_.find(e); it != company_of_address_.end())
+      return it->second;
+    if (const auto it = company_of_domain_.find(domain_of(e)); it != company_of_domain_.end())
+      return it->second;
+    return no_company;
+  }
+  std::string customer_key(std::size_t company) const {
+    const Company& c = world_.companies[company];
+    return c.freemail ? c.contacts.front().email : c.domain;
+  }
+
+  bool in_absence(UnixSeconds t) const {
+    for (const AbsencePlan& a : absences_)
+      if (t >= a.begin - day && t <= a.end + day) return true;
+    return false;
+  }
+
+  // Our last word in a thread, by its age at `now`: a text that expects an answer only where the
+  // stalled truth is clear (younger than 2 days, 12-80 days, older than 100 days).
+  StallClass class_for_age(UnixSeconds age) {
+    const bool clear = age < 2 * day || (age >= 12 * day && age <= 80 * day) || age > 100 * day;
+    if (!clear) return StallClass::closing;
+    return rng_.chance(550) ? StallClass::expects : StallClass::closing;
+  }
+  std::string final_sentence(StallClass c, bool german, const Details& d) {
+    const auto pool = c == StallClass::expects ? expects_answer_texts(german)
+                      : c == StallClass::pause ? pause_replies(german)
+                                               : closing_texts(german);
+    return fill(pool[rng_.below(pool.size())], d);
+  }
+  std::string sign_off(bool german) {
+    static constexpr std::string_view de[] = {"Mit freundlichen Grüßen", "Viele Grüße",
+                                              "Beste Grüße"};
+    static constexpr std::string_view en[] = {"Best regards", "Kind regards"};
+    return std::string(german ? rng_.pick(de) : rng_.pick(en));
+  }
+  static std::string capitalized(std::string s) {
+    if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 32);
+    return s;
+  }
+
+  void plan_scenarios();
+  void plan_absences();
+  // `keep_open`: the thread stays unanswered (the recent absence's digest is then still shown).
+  void absence_arrival(const AbsencePlan& absence, std::size_t truth_index, UnixSeconds t,
+                       bool keep_open);
+  void engagement();
+  std::size_t scenario_mail(std::vector<Built>& built, const Company& co, Party from,
+                            std::vector<Party> to, std::vector<Party> cc, UnixSeconds date,
+                            const std::string& base, int parent, const std::string& sentence,
+                            StallClass stall, bool german);
+  std::size_t system_mail(std::vector<Built>& built, const Company& co, std::string_view email,
+                          std::string_view name, UnixSeconds date, const std::string& subject,
+                          const std::string& text);
+  void record_thread(const std::vector<Built>& built, const std::vector<std::size_t>& order);
+  void label_quiet();
+  void label_engagements();
+  void label_absences();
+
   struct CustomerThread {
     const Company* co = nullptr;
     bool german = true;
@@ -1001,6 +1164,8 @@ class Generator {
     Details details;
     const Topic* topic = nullptr;
     std::size_t final_customer = 0;
+    std::size_t final_step = ~std::size_t{0};  // our last word, when the thread ends with it
+    StallClass final_class = StallClass::none;
   };
   void customer_thread(std::size_t budget);
   void build_customer_mail(std::vector<Built>& built, const std::vector<Step>& steps, std::size_t i,
@@ -1023,11 +1188,23 @@ class Generator {
   std::uint32_t thread_serial_ = 0;
   std::unordered_map<std::uint64_t, SubjectSpans> subject_spans_;
   std::vector<Built> built_;
+
+  HolidayRegion holidays_ = *HolidayRegion::parse("DE-BY");
+  std::vector<Role> role_;
+  std::vector<UnixSeconds> stop_;  // quiet companies: no personal mail after this
+  std::vector<std::uint64_t> random_weights_;
+  std::vector<AbsencePlan> absences_;
+  std::vector<std::vector<ContactEvent>> contacts_;  // per company
+  std::unordered_map<std::string, std::size_t> company_of_address_;
+  std::unordered_map<std::string, std::size_t> company_of_domain_;
+  std::vector<std::size_t> engagement_companies_;
+  std::size_t engagements_planned_ = 0, engagements_done_ = 0;
+  std::vector<EngagementFacts> engagement_facts_;
 };
 
 void Generator::customer_thread(std::size_t budget) {
   CustomerThread ct;
-  const Company& co = world_.companies[rng_.cumulative(world_.company_weights)];
+  const Company& co = pick_company();
   ct.co = &co;
   ct.german = co.lang == Lang::de;
   const int contacts = static_cast<int>(co.contacts.size());
@@ -1047,6 +1224,9 @@ void Generator::customer_thread(std::size_t budget) {
     fate = Fate::overdue;
   else if (fate_roll < 52)
     fate = Fate::fresh;
+  const std::size_t company_index = index_of(co);
+  const bool quiet = role_[company_index] == Role::quiet;
+  if (quiet && fate == Fate::fresh) fate = Fate::answered;  // a quiet customer has stopped
 
   static constexpr std::uint32_t length_weights[] = {220, 250, 180, 110, 70, 50,
                                                      40,  30,  20,  15,  10, 5};
@@ -1198,6 +1378,27 @@ void Generator::customer_thread(std::size_t budget) {
     for (std::size_t i = final_customer + 1; i < steps.size(); ++i)
       steps[i].date = target + rng_.between(2 * minute, 25 * minute);
   }
+  // Keep clear of Anna's absences (their threads are made on purpose) and, for a quiet customer,
+  // of the time after its last contact. Whole weeks, as above; a fresh thread keeps its fresh
+  // customer mail where it is.
+  for (int guard = 0; guard < 200; ++guard) {
+    const bool late = quiet && latest() > stop_[company_index];
+    bool overlap = false;
+    for (const Step& s : steps) overlap = overlap || in_absence(s.date);
+    if (!late && !overlap) break;
+    if (fate == Fate::fresh) {
+      for (std::size_t i = 0; i < final_customer; ++i) steps[i].date -= week;
+    } else {
+      shift_all(-week);
+    }
+  }
+  // Our last word, when the thread ends with it: a text chosen for a clear stalled truth.
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (steps[i].side != Side::ooo) ct.final_step = i;
+  if (steps[ct.final_step].side == Side::us)
+    ct.final_class = class_for_age(now - steps[ct.final_step].date);
+  else
+    ct.final_step = ~std::size_t{0};
   const UnixSeconds first_date = steps.front().date;
   const UnixSeconds last_date = latest();
 
@@ -1430,14 +1631,22 @@ void Generator::build_customer_mail(std::vector<Built>& built, const std::vector
       pattern = answered_before ? rng_.pick(our_replies(german))
                                 : (german ? ct.topic->answer_de : ct.topic->answer_en);
     }
+    const bool final_word = i == ct.final_step;
+    if (final_word) b.stall = ct.final_class;
+    if (!opt_.bodies && final_word) {
+      // Even without bodies our last word carries its text: the stalled detector reads it.
+      b.own_text = capitalized(final_sentence(ct.final_class, german, ct.details));
+      m.body = b.own_text;
+    }
     if (opt_.bodies) {
-      std::string sentence = fill(pattern, ct.details);
+      std::string sentence =
+          final_word ? final_sentence(ct.final_class, german, ct.details) : fill(pattern, ct.details);
       if (!german && !sentence.empty() && sentence[0] >= 'a' && sentence[0] <= 'z')
         sentence[0] = static_cast<char>(sentence[0] - 32);
       if (ct.forward_start && parent == nullptr)
         sentence = (german ? "zur Info, bitte beachten:\n\n" : "FYI, see below:\n\n") + sentence;
       b.own_text = greeting(to_person, german, informal) + "\n\n" + sentence + "\n\n";
-      b.own_text += closing(german, informal, ui);
+      b.own_text += final_word ? sign_off(german) : closing(german, informal, ui);
       b.own_text +=
           signature(sp, b.from.kind == Party::Kind::contact ? &co : nullptr, client, german);
       m.body = b.own_text;
@@ -1568,7 +1777,7 @@ void Generator::internal_thread(std::size_t budget) {
   const InternalTopic* topic = nullptr;
   Details details;
   std::string base;
-  const Company& about = world_.companies[rng_.cumulative(world_.company_weights)];
+  const Company& about = pick_company();
   for (int attempt = 0; attempt < 3 && base.empty(); ++attempt) {
     topic = &topics[rng_.below(topics.size())];
     details = details_for(about, dates.front(), true);
@@ -1859,7 +2068,7 @@ void Generator::bounce() {
   // Anna writes to a mistyped address; the mail comes back.
   const Company* co = nullptr;
   for (int attempt = 0; attempt < 10 && co == nullptr; ++attempt) {
-    const Company& c = world_.companies[rng_.cumulative(world_.company_weights)];
+    const Company& c = pick_company();
     if (!c.freemail) co = &c;
   }
   if (co == nullptr) co = &world_.companies.front();
@@ -1879,6 +2088,9 @@ void Generator::bounce() {
   sent.from = {Party::Kind::anna, 0};
   s.date = start_time(Zone::berlin);
   if (s.date > opt_.now - hour) s.date -= week;
+  if (role_[index_of(*co)] == Role::quiet)
+    while (s.date > stop_[index_of(*co)]) s.date -= week;
+  sent.stall = class_for_age(opt_.now - s.date);
   const Topic& topic = customer_topics()[rng_.below(customer_topics().size())];
   Details details = details_for(*co, s.date, german);
   std::string base = fill(german ? topic.subject_de : topic.subject_en, details);
@@ -1892,14 +2104,17 @@ void Generator::bounce() {
   s.to = {{typo, contact.name, NameStyle::bare, world_.anna.words}};
   OrgInfo ours{"example.com", "", ""};
   s.message_id = make_message_id(s.client, ours, s.date, rng_);
+  details.thing = fill(german ? topic.thing_de : topic.thing_en, details);
   if (opt_.bodies) {
-    details.thing = fill(german ? topic.thing_de : topic.thing_en, details);
+    const std::string sentence = final_sentence(sent.stall, german, details);
     sent.own_text = greeting(&contact, german, contact.informal) + "\n\n" +
-                    fill(german ? topic.offer_de : topic.offer_en, details) + "\n\n";
-    sent.own_text += closing(german, false, Lang::de);
+                    (german ? sentence : capitalized(sentence)) + "\n\n";
+    sent.own_text += sign_off(german);
     sent.own_text += signature(world_.anna, nullptr, s.client, german);
-    s.body = sent.own_text;
+  } else {
+    sent.own_text = capitalized(final_sentence(sent.stall, german, details));
   }
+  s.body = sent.own_text;
   set_body_kind(s, false);
   s.folder = "Sent";
   s.actor = Actor::user;
@@ -1990,7 +2205,838 @@ void Generator::scan() {
   emit(ThreadKind::scan, built_);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Scenarios of the other detectors
+
+void Generator::plan_scenarios() {
+  const std::size_t n = world_.companies.size();
+  role_.assign(n, Role::normal);
+  stop_.assign(n, 0);
+  contacts_.assign(n, {});
+  for (std::size_t i = 0; i < n; ++i) {
+    const Company& c = world_.companies[i];
+    if (c.freemail)
+      for (const Person& p : c.contacts) company_of_address_.emplace(lower(p.email), i);
+    else
+      company_of_domain_.emplace(c.domain, i);
+  }
+  // Engagements (trials, contracts, seminars) run with companies of their own from the quiet end
+  // of the list: their contact windows are then decided by the scenario, not by chance traffic.
+  const std::size_t wanted = opt_.messages / 120;
+  const std::size_t companies_wanted = std::min(n / 3, (wanted + 1) / 2);
+  for (std::size_t i = n; i-- > 0 && engagement_companies_.size() < companies_wanted;) {
+    if (world_.companies[i].freemail) continue;
+    role_[i] = Role::engagement;
+    engagement_companies_.push_back(i);
+  }
+  engagements_planned_ = std::min(wanted, engagement_companies_.size() * 3);
+  // Quiet customers: every fifth ordinary company of the busier two thirds stops writing.
+  for (std::size_t i = 6; i < n * 2 / 3; ++i) {
+    if (role_[i] != Role::normal || world_.companies[i].freemail || i % 5 != 3) continue;
+    role_[i] = Role::quiet;
+    stop_[i] = opt_.now - rng_.between(70, 170) * day;
+  }
+  random_weights_.assign(n, 0);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (role_[i] != Role::engagement) total += world_.companies[i].weight;
+    random_weights_[i] = total;
+  }
+  if (total == 0) {  // a world too small to set companies aside
+    random_weights_ = world_.company_weights;
+    std::fill(role_.begin(), role_.end(), Role::normal);
+    engagement_companies_.clear();
+    engagements_planned_ = 0;
+  }
+  plan_absences();
+}
+
+void Generator::plan_absences() {
+  const std::size_t count = opt_.messages >= 2000 ? 1 + rng_.below(3) : opt_.messages >= 600 ? 1 : 0;
+  const std::int32_t today = berlin_day(opt_.now);
+  for (std::size_t k = 0; k < count; ++k) {
+    for (int attempt = 0; attempt < 30; ++attempt) {
+      const int weeks = 1 + static_cast<int>(rng_.below(3));
+      // The first absence is recent enough that its digest is still shown (its first thread is
+      // kept open, see below); the others lie anywhere in the year.
+      std::int32_t last = today - static_cast<std::int32_t>(k == 0 ? rng_.between(22, 45)
+                                                                   : rng_.between(60, 320));
+      last -= weekday_of(last);  // the Sunday on or before
+      const std::int32_t first = last - 7 * weeks + 1;
+      if (rng_.chance(400)) last -= 2;  // back on Monday after a Friday
+      std::int32_t ret = last + 1;
+      while (!working_day(ret)) ++ret;
+      bool clash = first < today - 340;
+      for (const AbsencePlan& a : absences_)
+        clash = clash || (first <= a.return_day + 21 && ret + 21 >= a.first_day);
+      if (clash) continue;
+      AbsencePlan a;
+      a.first_day = first;
+      a.last_day = last;
+      a.return_day = ret;
+      a.begin = berlin_time(first, 0, 0);
+      a.end = berlin_time(ret, 18, 0);
+      absences_.push_back(a);
+      break;
+    }
+  }
+  std::sort(absences_.begin(), absences_.end(),
+            [](const AbsencePlan& a, const AbsencePlan& b) { return a.first_day < b.first_day; });
+  for (const AbsencePlan& a : absences_) {
+    AbsenceTruth t;
+    t.first_day = iso_day(a.first_day);
+    t.last_day = iso_day(a.last_day);
+    t.return_day = iso_day(a.return_day);
+    truth_.absences.push_back(std::move(t));
+  }
+  // Customer mail arrives every 6 to 60 hours while Anna is away; each gets her out-of-office
+  // reply, so the replies lie closer together than AbsenceSettings::merge_gap_days.
+  // The most recent absence (the one planned first) keeps its first thread open, so that its
+  // digest is still shown today (AbsenceSettings: shown while a thread is open).
+  for (std::size_t k = 0; k < absences_.size(); ++k) {
+    const AbsencePlan a = absences_[k];
+    const bool recent = k + 1 == absences_.size();
+    UnixSeconds t = berlin_time(a.first_day, 7, static_cast<int>(rng_.between(30, 90)));
+    const UnixSeconds until = berlin_time(a.last_day, 20, 0);
+    bool first = true;
+    while (t < until && truth_.counts.messages + 8 < opt_.messages) {
+      absence_arrival(a, k, t, recent && first);
+      first = false;
+      t += rng_.between(6 * hour, 60 * hour);
+    }
+  }
+}
+
+std::size_t Generator::scenario_mail(std::vector<Built>& built, const Company& co, Party from,
+                                     std::vector<Party> to, std::vector<Party> cc,
+                                     UnixSeconds date, const std::string& base, int parent,
+                                     const std::string& sentence, StallClass stall, bool german) {
+  built.emplace_back();
+  const std::size_t i = built.size() - 1;
+  Built& b = built[i];
+  GeneratedMail& m = b.mail;
+  b.from = from;
+  b.to = std::move(to);
+  b.cc = std::move(cc);
+  b.stall = stall;
+  m.date = date;
+  const Person& sp = person(from, &co);
+  const bool ours = from.ours();
+  MailClient client = sp.client;
+  if (from.user())
+    client = is_working_time(date, Zone::berlin) ? MailClient::thunderbird : MailClient::iphone_mail;
+  if (client == MailClient::broken_bare) client = MailClient::tonline_webmail;
+  const Lang ui = ours ? Lang::de : sp.ui;
+  m.client = client;
+  const Built* p = parent >= 0 ? &built[static_cast<std::size_t>(parent)] : nullptr;
+  if (p != nullptr) {
+    const std::string seen = ours && !p->from.ours() ? p->mail.subject : p->written_subject;
+    b.written_subject = reply_subject(seen, client, ui);
+  } else {
+    b.written_subject = base;
+  }
+  m.subject = b.written_subject;
+  tag_external(m);
+  m.subject_words = sp.words;
+  m.from = sender_address(sp);
+  for (const Party& q : b.to) m.to.push_back(recipient_address(person(q, &co), client, sp));
+  for (const Party& q : b.cc) m.cc.push_back(recipient_address(person(q, &co), client, sp));
+  b.externals = externals_of(m);
+  OrgInfo org;
+  org.domain = domain_of(sp.email);
+  if (!ours) {
+    org.exchange_host = co.exchange_host;
+    org.exchange_region = co.exchange_region;
+  }
+  m.message_id = make_message_id(client, org, date, rng_);
+  if (p == nullptr) {
+    if (is_outlook(client)) b.index_bytes = new_thread_index(date, rng_);
+  } else {
+    link_reply(b, *p, client, false);
+    ensure_linked(built, i);
+  }
+  if (!b.index_bytes.empty()) {
+    m.thread_index = base64(b.index_bytes);
+    m.thread_topic = base;
+  }
+  const Person& addressee = person(b.to.front(), &co);
+  const bool informal = ours ? addressee.informal : sp.informal;
+  const std::string text = german ? sentence : capitalized(sentence);
+  b.own_text = greeting(&addressee, german, informal) + "\n\n" + text + "\n\n" + sign_off(german) +
+               signature(sp, from.kind == Party::Kind::contact ? &co : nullptr, client, german);
+  m.body = b.own_text;
+  if (p != nullptr) append_quote(m.body, *p, client, ui, sp.zone);
+  set_body_kind(m, wants_html(client, rng_));
+  if (from.user()) {
+    m.folder = "Sent";
+    m.actor = Actor::user;
+    if (parent >= 0 && built[static_cast<std::size_t>(parent)].from.kind == Party::Kind::contact)
+      built[static_cast<std::size_t>(parent)].replied = true;
+  } else {
+    m.folder = "INBOX";
+    m.actor = from.kind == Party::Kind::colleague ? Actor::colleague : Actor::customer;
+  }
+  finish_mail(m, sp, client, m.folder == "INBOX");
+  return i;
+}
+
+std::size_t Generator::system_mail(std::vector<Built>& built, const Company& co,
+                                   std::string_view email, std::string_view name,
+                                   UnixSeconds date, const std::string& subject,
+                                   const std::string& text) {
+  built.emplace_back();
+  Built& b = built.back();
+  GeneratedMail& m = b.mail;
+  b.human = false;
+  m.date = date;
+  m.client = MailClient::notification_system;
+  m.subject = subject;
+  b.written_subject = subject;
+  m.subject_words = {WordCharset::utf8, 'Q', true};
+  m.from = {std::string(email), std::string(name), NameStyle::bare, {}};
+  const Person& contact = co.contacts.front();
+  m.to = {{contact.email, contact.name, NameStyle::bare, {WordCharset::utf8, 'Q', true}}};
+  m.auto_submitted = "auto-generated";
+  m.message_id = make_message_id(m.client, OrgInfo{"example.com", "", ""}, date, rng_);
+  b.own_text = text;
+  m.body = text;
+  set_body_kind(m, false);
+  m.folder = "INBOX";  // Anna gets a blind copy
+  m.actor = Actor::automated;
+  Person sender;
+  sender.email = std::string(email);
+  sender.zone = Zone::berlin;
+  finish_mail(m, sender, m.client, true);
+  return built.size() - 1;
+}
+
+void Generator::absence_arrival(const AbsencePlan& absence, std::size_t truth_index,
+                                UnixSeconds t, bool keep_open) {
+  const Company& co = pick_ordinary_company();
+  const bool german = co.lang == Lang::de;
+  const Party customer{Party::Kind::contact, 0};
+  const Party anna{Party::Kind::anna, 0};
+  const Topic& topic = customer_topics()[rng_.below(customer_topics().size())];
+  Details d = details_for(co, t, german);
+  std::string base = fill(german ? topic.subject_de : topic.subject_en, d);
+  while (!subject_free(co.domain, base, t - 30 * day, t + 30 * day)) base += " " + rng_.digits(4);
+  claim_subject(co.domain, base, t - 30 * day, t + 30 * day);
+  d.thing = fill(german ? topic.thing_de : topic.thing_en, d);
+
+  built_.clear();
+  const std::size_t ask =
+      scenario_mail(built_, co, customer, {anna}, {}, t, base, -1,
+                    fill(german ? topic.ask_de : topic.ask_en, d), StallClass::none, german);
+  const std::string root = built_[ask].mail.message_id;
+  const UnixSeconds arrived = built_[ask].mail.date;
+
+  // Anna's out-of-office reply, from her Sent folder.
+  {
+    const GeneratedMail customer_mail = built_[ask].mail;
+    built_.emplace_back();
+    Built& o = built_.back();
+    GeneratedMail& m = o.mail;
+    o.human = false;
+    o.from = anna;
+    o.to = {customer};
+    m.date = arrived + rng_.between(20, 240);
+    m.client = MailClient::roundcube;
+    m.subject = (german ? "Abwesenheitsnotiz: " : "Out of Office: ") + customer_mail.subject;
+    o.written_subject = m.subject;
+    m.subject_words = world_.anna.words;
+    m.from = sender_address(world_.anna);
+    m.to = {{lower(customer_mail.from.email), customer_mail.from.name, NameStyle::bare,
+             world_.anna.words}};
+    if (m.to.front().name.empty()) m.to.front().style = NameStyle::angle_only;
+    m.auto_submitted = "auto-replied";
+    m.message_id = make_message_id(m.client, OrgInfo{"example.com", "", ""}, m.date, rng_);
+    m.in_reply_to = customer_mail.message_id;
+    m.references = {customer_mail.message_id};
+    o.own_text =
+        german ? "Vielen Dank für Ihre Nachricht.\n\nIch bin bis einschließlich " +
+                     date_de(absence.last_day) +
+                     " nicht im Büro und habe keinen Zugriff auf meine E-Mails. In dringenden "
+                     "Fällen wenden Sie sich bitte an vertrieb@example.com.\n\nAnna Vogel"
+               : "Thank you for your message.\n\nI am out of the office until " +
+                     date_en(absence.last_day) +
+                     " with no access to email. For urgent matters please contact "
+                     "vertrieb@example.com.\n\nAnna Vogel";
+    m.body = o.own_text;
+    set_body_kind(m, false);
+    m.folder = "Sent";
+    m.actor = Actor::automated;
+    finish_mail(m, world_.anna, m.client, false);
+  }
+
+  AbsenceItemTruth item;
+  item.thread_root = root;
+  item.arrived = arrived;
+  const UnixSeconds now = opt_.now;
+  const UnixSeconds return_morning =
+      berlin_time(absence.return_day, 8, static_cast<int>(rng_.between(0, 50)));
+  enum { colleague, late, unanswered, on_return } outcome = unanswered;
+  if (keep_open) {
+    outcome = unanswered;
+  } else if (return_morning - arrived < 18 * hour && rng_.chance(600)) {
+    outcome = on_return;
+  } else {
+    const std::uint32_t w[] = {35, 35, 30};
+    outcome = static_cast<decltype(outcome)>(rng_.weighted(w));
+  }
+  UnixSeconds answer = 0;
+  if (outcome == colleague) answer = arrived + rng_.between(2 * hour, 18 * hour);
+  if (outcome == on_return) answer = return_morning + rng_.between(0, 40 * minute);
+  if (outcome == late) {
+    answer = std::max(arrived + 10 * day + rng_.between(hour, 2 * day),
+                      return_morning + rng_.between(0, 3 * day));
+    answer = next_working_time(answer, Zone::berlin, static_cast<int>(rng_.between(0, 300)));
+  }
+  if (answer != 0 && answer > now - 2 * hour) outcome = unanswered;
+  if (outcome == unanswered) {
+    AwaitingReply a;
+    a.thread_root = root;
+    a.awaiting = root;
+    a.contact = lower(built_[ask].mail.from.email);
+    a.contact_name = built_[ask].mail.from.name;
+    a.customer = co.freemail ? "" : co.name;
+    a.customer_domain = co.domain;
+    a.subject = base;
+    a.since = arrived;
+    truth_.unanswered.push_back(std::move(a));
+  } else {
+    const StallClass cls = class_for_age(now - answer);
+    std::string text = final_sentence(cls, german, d);
+    if (outcome == colleague) {
+      const int who = static_cast<int>(rng_.below(world_.colleagues.size()));
+      text = (german ? "Frau Vogel ist derzeit nicht im Haus, ich übernehme gern: "
+                     : "Anna is out of the office, so I am taking care of this: ") +
+             text;
+      scenario_mail(built_, co, {Party::Kind::colleague, who}, {customer}, {anna}, answer, base,
+                    static_cast<int>(ask), text, cls, german);
+    } else {
+      if (outcome == late)
+        text = (german ? "entschuldigen Sie bitte die späte Antwort, ich war im Urlaub. "
+                       : "sorry for the late reply, I was on holiday. ") +
+               text;
+      scenario_mail(built_, co, anna, {customer}, {}, answer, base, static_cast<int>(ask), text,
+                    cls, german);
+    }
+    item.answered = built_.back().mail.date;
+  }
+  item.in_digest = item.answered == 0 || item.answered - item.arrived >= 10 * day;
+  truth_.absences[truth_index].items.push_back(std::move(item));
+  emit(ThreadKind::customer, built_);
+}
+
+void Generator::engagement() {
+  const std::size_t ci = engagement_companies_[engagements_done_ % engagement_companies_.size()];
+  ++engagements_done_;
+  const Company& co = world_.companies[ci];
+  const bool german = co.lang == Lang::de;
+  const Party customer{Party::Kind::contact, 0};
+  const Party anna{Party::Kind::anna, 0};
+  const Person& contact = co.contacts.front();
+  const UnixSeconds now = opt_.now;
+  const std::int32_t today = berlin_day(now);
+  const auto terms = engagement_terms();
+
+  // trial, contract, seminar: each company has at most one engagement of each rule, so that no
+  // two engagements of one rule and customer overlap (a detector may take a second start mail
+  // within the first engagement as its renewal).
+  const std::size_t rule = (ci + (engagements_done_ - 1) / engagement_companies_.size()) % 3;
+  const EngagementTerms& term = terms[rule];
+  const std::uint32_t outcome_weights[] = {34, 22, rule == 0 ? 10u : 0u, rule == 2 ? 0u : 10u,
+                                           12, 12};
+  const auto outcome = static_cast<Outcome>(rng_.weighted(outcome_weights));
+  Details d = details_for(co, now - 30 * day, german);
+  d.thing = german ? "das Angebot" : "the offer";
+  auto at = [&](std::int32_t dd) {
+    return berlin_time(dd, static_cast<int>(rng_.between(8, 15)),
+                       static_cast<int>(rng_.between(0, 59)));
+  };
+  auto rel_for = [&](int due_lo, int due_hi, int not_yet_lo, int expired_lo, int expired_hi) {
+    switch (outcome) {
+      case Outcome::not_yet:
+        return -static_cast<int>(rng_.between(4, std::max(4, not_yet_lo)));
+      case Outcome::expired:
+        return static_cast<int>(rng_.between(expired_lo, expired_hi));
+      default:
+        return static_cast<int>(rng_.between(due_lo, due_hi));
+    }
+  };
+
+  std::int32_t start_day = 0, end_day = 0, original_end = 0, event_day = 0, follow_up = 0;
+  int length = 0, extension = 0;
+  if (rule == 0) {
+    length = rng_.chance(700) ? 30 : 14;
+    extension = outcome != Outcome::not_yet && rng_.chance(250) ? (rng_.chance(500) ? 14 : 30) : 0;
+    const int rel = rel_for(4, 30, length - 8 + extension, 41, 200);
+    follow_up = today - rel;
+    end_day = follow_up + term.before_end_days;
+    original_end = end_day - extension;
+    start_day = original_end - length;
+  } else if (rule == 1) {
+    const int rel = rel_for(4, 86, 120, 94, 180);
+    follow_up = today - rel;
+    end_day = follow_up + term.before_end_days;
+    // Contracts end at a month's end when that keeps the case where it is.
+    const LocalTime e = civil(end_day);
+    const std::int32_t month_end = static_cast<std::int32_t>(
+        days_from_civil(e.month == 12 ? e.year + 1 : e.year,
+                        static_cast<unsigned>(e.month == 12 ? 1 : e.month + 1), 1) -
+        1);
+    const int rel_snapped = today - (month_end - term.before_end_days);
+    const bool same = (rel >= 4 && rel <= 86) ? (rel_snapped >= 4 && rel_snapped <= 86)
+                      : rel < 0               ? rel_snapped <= -4
+                                              : rel_snapped >= 94;
+    if (same) end_day = month_end;
+    follow_up = end_day - term.before_end_days;
+    const std::int32_t lo = std::max<std::int32_t>(150, end_day - (today - 2));
+    const std::int32_t hi = std::max<std::int32_t>(lo, std::min<std::int32_t>(1095, end_day - (today - 350)));
+    start_day = end_day - static_cast<std::int32_t>(rng_.between(lo, hi));
+  } else {
+    if (outcome == Outcome::not_yet) {
+      event_day = today + static_cast<std::int32_t>(rng_.between(1, 5));
+      start_day = event_day - static_cast<std::int32_t>(
+                                  rng_.between(std::max<std::int32_t>(5, event_day - today + 1), 10));
+    } else {
+      const int rel = rel_for(4, 17, 4, 40, 200);
+      event_day = today - rel - term.after_start_days;
+      start_day = event_day - static_cast<std::int32_t>(rng_.between(5, 10));
+    }
+    follow_up = event_day + term.after_start_days;
+  }
+  if (start_day >= today || start_day < today - 360) return;
+
+  const UnixSeconds started = at(start_day);
+  static constexpr std::string_view start_subjects[3][2] = {
+      {"Your trial has started", "Ihr Testzugang ist aktiv"},
+      {"Contract confirmation: leasing contract", "Vertragsbestätigung Leasingvertrag"},
+      {"Registration confirmed: taster seminar on", "Anmeldebestätigung: Schnupperseminar am"}};
+  std::string subject(start_subjects[rule][german ? 1 : 0]);
+  if (rule == 1) subject += " " + d.contract;
+  if (rule == 2) subject += " " + (german ? date_de(event_day) : date_en(event_day));
+  if (!subject_free(co.domain, subject, started - 30 * day, started + 30 * day)) return;
+  claim_subject(co.domain, subject, started - 30 * day, started + 30 * day);
+
+  EngagementFacts facts;
+  facts.company = ci;
+  facts.start_day = start_day;
+  facts.follow_up_day = follow_up;
+  facts.window_start_day = follow_up - term.contact_window_days;
+  facts.expire_day = std::max(follow_up, end_day) + term.expire_after_days;
+  facts.converted = outcome == Outcome::converted;
+  facts.cancelled = outcome == Outcome::cancelled;
+  EngagementTruth truth;
+  truth.rule = std::string(term.rule);
+  truth.customer_domain = co.domain;
+  truth.follow_up = iso_day(follow_up);
+  if (rule != 2) truth.ends = iso_day(end_day);
+  if (rule == 2) truth.event_day = iso_day(event_day);
+
+  // The start.
+  const std::string hello = german ? "Guten Tag " + contact.name + ",\n\n" : "Hello " + contact.name + ",\n\n";
+  built_.clear();
+  if (rule == 0) {
+    const bool noreply = rng_.chance(300);
+    const std::string text =
+        german ? hello + "Ihr " + std::to_string(length) + "-tägiger Testzugang für " + d.product +
+                     " ist ab sofort aktiv. Der Testzugang läuft am " + date_de(original_end) +
+                     " ab.\n\nIhre Zugangsdaten erhalten Sie in einer separaten E-Mail. Bei "
+                     "Fragen hilft Ihnen Anna Vogel gern weiter.\n\nIhr Example-Team"
+               : hello + "Your " + std::to_string(length) + "-day trial of " + d.product +
+                     " has started. Your trial ends on " + date_en(original_end) +
+                     ".\n\nYou will receive your login details in a separate email. Anna Vogel "
+                     "is happy to help with any questions.\n\nYour Example team";
+    system_mail(built_, co, noreply ? "noreply@example.com" : "testzugang@example.com",
+                noreply ? "Example Software" : "Example Testzugang", started, subject, text);
+  } else if (rule == 1 && rng_.chance(500) && !in_absence(started)) {
+    const std::string sentence =
+        german ? "anbei erhalten Sie die Bestätigung Ihres Leasingvertrags " + d.contract +
+                     " für " + d.product + ". Laufzeit bis " + date_de(end_day) +
+                     ". Vielen Dank für Ihr Vertrauen, damit ist alles erledigt."
+               : "please find attached the confirmation of your leasing contract " + d.contract +
+                     " for " + d.product + ", valid until " + date_en(end_day) +
+                     ". Thank you for your trust, all settled.";
+    scenario_mail(built_, co, anna, {customer}, {}, started, subject, -1, sentence,
+                  StallClass::closing, german);
+  } else if (rule == 1) {
+    const std::string text =
+        german ? hello + "hiermit bestätigen wir Ihren Leasingvertrag " + d.contract + " für " +
+                     d.product + ". Laufzeit bis " + date_de(end_day) +
+                     ".\n\nDen unterschriebenen Vertrag finden Sie im Anhang.\n\nIhr "
+                     "Example-Vertragsservice"
+               : hello + "we hereby confirm your leasing contract " + d.contract + " for " +
+                     d.product + ", valid until " + date_en(end_day) +
+                     ".\n\nPlease find the signed contract attached.\n\nYour Example contract "
+                     "service";
+    system_mail(built_, co, "vertrag@example.com", "Example Vertragsservice", started, subject,
+                text);
+  } else {
+    const std::string text =
+        german ? hello + "vielen Dank für Ihre Anmeldung zum Schnupperseminar „" + d.product +
+                     " kennenlernen“ am " + date_de(event_day) +
+                     ", 9 bis 12 Uhr, in unserem Schulungszentrum in München. Wir freuen uns "
+                     "auf Sie.\n\nIhr Example-Seminarteam"
+               : hello + "thank you for registering for our taster seminar \"Getting to know " +
+                     d.product + "\" on " + date_en(event_day) +
+                     ", 9 am to 12 noon, at our training centre in Munich. We look forward to "
+                     "seeing you.\n\nYour Example seminar team";
+    system_mail(built_, co, "seminare@example.com", "Example Seminare", started, subject, text);
+  }
+  truth.start_message_id = built_.back().mail.message_id;
+  truth.started = built_.back().mail.date;
+  emit(rule == 1 && built_.back().human ? ThreadKind::customer : ThreadKind::notification,
+       built_);
+
+  auto personal_thread = [&](const std::string& base, UnixSeconds t, Party from,
+                             const std::string& sentence, StallClass cls) {
+    built_.clear();
+    // Anna's absences hold only the threads made for them.
+    if (in_absence(t) || in_absence(t + 2 * day)) return false;
+    if (!subject_free(co.domain, base, t - 30 * day, t + 30 * day)) return false;
+    claim_subject(co.domain, base, t - 30 * day, t + 30 * day);
+    scenario_mail(built_, co, from, {from.ours() ? customer : anna}, {}, t, base, -1, sentence,
+                  cls, german);
+    return true;
+  };
+
+  // An extension, sometimes after the customer asked for more time.
+  if (extension > 0) {
+    const std::int32_t ext_day = std::min<std::int32_t>(
+        today - 1, start_day + 3 + static_cast<std::int32_t>(rng_.below(
+                                       static_cast<std::uint64_t>(std::max(1, length - 7)))));
+    UnixSeconds t = at(ext_day);
+    const UnixSeconds reply_at = t + rng_.between(hour, 4 * hour);
+    const UnixSeconds age = now - reply_at;
+    if (rng_.chance(600) &&
+        (age < 2 * day || (age >= 12 * day && age <= 80 * day) || age > 100 * day)) {
+      const std::string base = german ? "Verlängerung Testzugang " + d.product
+                                      : "Trial extension " + d.product;
+      if (personal_thread(base, t, customer, std::string(rng_.pick(pause_requests(german))), StallClass::none)) {
+        scenario_mail(built_, co, anna, {customer}, {}, reply_at, base, 0,
+                      std::string(rng_.pick(pause_replies(german))), StallClass::pause, german);
+        t = built_.back().mail.date;
+        emit(ThreadKind::customer, built_);
+      }
+    }
+    built_.clear();
+    const std::string text =
+        german ? hello + "Ihr Testzugang für " + d.product + " wurde bis zum " +
+                     date_de(end_day) + " verlängert.\n\nIhr Example-Team"
+               : hello + "Your trial of " + d.product + " has been extended until " +
+                     date_en(end_day) + ".\n\nYour Example team";
+    system_mail(built_, co, "testzugang@example.com", "Example Testzugang",
+                t + rng_.between(5 * minute, 30 * minute),
+                german ? "Ihr Testzugang wurde verlängert" : "Your trial has been extended", text);
+    emit(ThreadKind::notification, built_);
+  }
+
+  const std::int32_t last_inside = std::min<std::int32_t>(
+      today - 1, (rule == 2 ? follow_up : end_day) - 3);
+  const std::int32_t first_inside = start_day + 3;
+  if (outcome == Outcome::converted && first_inside <= last_inside) {
+    built_.clear();
+    const std::int32_t day_of = first_inside + static_cast<std::int32_t>(rng_.below(
+                                                   static_cast<std::uint64_t>(last_inside - first_inside + 1)));
+    const std::string text =
+        german ? hello + "vielen Dank für Ihre Bestellung. Hiermit bestätigen wir Ihren Auftrag " +
+                     d.order + ": " + d.product + ", Jahreslizenz.\n\nIhr Example-Auftragsservice"
+               : hello + "thank you for your order. We hereby confirm your order " + d.order +
+                     ": " + d.product + ", annual licence.\n\nYour Example order service";
+    system_mail(built_, co, "auftrag@example.com", "Example Auftragsservice", at(day_of),
+                (german ? "Auftragsbestätigung " : "Order confirmation ") + d.order, text);
+    emit(ThreadKind::notification, built_);
+  } else if (outcome == Outcome::converted) {
+    facts.converted = false;
+  }
+  if (outcome == Outcome::cancelled && first_inside <= last_inside) {
+    const std::int32_t day_of = first_inside + static_cast<std::int32_t>(rng_.below(
+                                                   static_cast<std::uint64_t>(last_inside - first_inside + 1)));
+    const UnixSeconds t = at(day_of);
+    const std::string base = rule == 0 ? (german ? "Kündigung Testzugang " + d.product
+                                                 : "Please cancel our trial of " + d.product)
+                                       : (german ? "Kündigung Leasingvertrag " + d.contract
+                                                 : "Cancellation of leasing contract " + d.contract);
+    const std::string ask =
+        rule == 0 ? (german ? "hiermit kündigen wir unseren Testzugang für " + d.product +
+                                  ". Bitte deaktivieren Sie den Zugang."
+                            : "please cancel our trial of " + d.product +
+                                  "; we have decided against it.")
+                  : (german ? "hiermit kündigen wir den Leasingvertrag " + d.contract +
+                                  " zum Ende der Laufzeit."
+                            : "we hereby cancel leasing contract " + d.contract +
+                                  " at the end of its term.");
+    if (personal_thread(base, t, customer, ask, StallClass::none)) {
+      scenario_mail(built_, co, anna, {customer}, {}, t + rng_.between(hour, 5 * hour), base, 0,
+                    german ? "vielen Dank für Ihre Nachricht, die Kündigung ist vorgemerkt – "
+                             "damit ist alles erledigt."
+                           : "thank you, the cancellation is noted – all settled.",
+                    StallClass::closing, german);
+      emit(ThreadKind::customer, built_);
+    } else {
+      facts.cancelled = false;
+    }
+  } else if (outcome == Outcome::cancelled) {
+    facts.cancelled = false;
+  }
+  if (outcome == Outcome::contacted) {
+    const std::int32_t from_day =
+        rule == 2 ? event_day + 3 : follow_up - term.contact_window_days + 3;
+    if (from_day <= today - 1) {
+      const std::int32_t day_of = from_day + static_cast<std::int32_t>(rng_.below(
+                                                 static_cast<std::uint64_t>(today - from_day)));
+      UnixSeconds t = at(day_of);
+      if (t > now - hour) t = now - 3 * hour;
+      static constexpr std::string_view subjects[3][2] = {
+          {"Your trial of ", "Ihr Testzugang für "},
+          {"Follow-up offer for leasing contract ", "Anschlussangebot Leasingvertrag "},
+          {"Your visit to our taster seminar", "Ihr Besuch im Schnupperseminar"}};
+      const std::string base = std::string(subjects[rule][german ? 1 : 0]) +
+                               (rule == 0 ? d.product : rule == 1 ? d.contract : "");
+      const std::string sentence =
+          rule == 0 ? (german ? "wie gefällt Ihnen " + d.product +
+                                    " bisher? Haben Sie noch Fragen zum Testzugang? Gerne "
+                                    "stelle ich Ihnen auch unsere Lizenzmodelle vor."
+                              : "how are you getting on with " + d.product +
+                                    "? Do you have any questions about the trial? I would be "
+                                    "happy to walk you through our licence options.")
+          : rule == 1 ? (german ? "Ihr Leasingvertrag " + d.contract + " läuft am " +
+                                      date_de(end_day) +
+                                      " aus. Darf ich Ihnen ein Angebot für einen "
+                                      "Anschlussvertrag schicken?"
+                                : "your leasing contract " + d.contract + " ends on " +
+                                      date_en(end_day) +
+                                      ". May I send you an offer for a follow-up contract?")
+                      : (german ? "vielen Dank für Ihre Teilnahme an unserem Schnupperseminar. "
+                                  "Wie hat es Ihnen gefallen? Darf ich Ihnen ein Angebot "
+                                  "schicken?"
+                                : "thank you for attending our taster seminar. How did you "
+                                  "like it? May I send you an offer?");
+      const UnixSeconds age = now - t;
+      const bool clear = age < 2 * day || (age >= 12 * day && age <= 80 * day) || age > 100 * day;
+      if (personal_thread(base, t, anna, sentence, StallClass::expects)) {
+        if (!clear || rng_.chance(500)) {
+          const UnixSeconds answer = t + rng_.between(2 * hour, 20 * hour);
+          const UnixSeconds thanks = answer + rng_.between(hour, 6 * hour);
+          if (thanks < now - 10 * minute) {
+            scenario_mail(built_, co, customer, {anna}, {}, answer, base, 0,
+                          german ? "danke der Nachfrage, wir haben uns entschieden und melden "
+                                   "uns in den nächsten Tagen."
+                                 : "thanks for asking, we have made up our minds and will be in "
+                                   "touch in the next few days.",
+                          StallClass::none, german);
+            scenario_mail(built_, co, anna, {customer}, {}, thanks, base, 1,
+                          final_sentence(StallClass::closing, german, d), StallClass::closing,
+                          german);
+          }
+        }
+        emit(ThreadKind::customer, built_);
+      }
+    }
+  }
+  truth_.engagements.push_back(std::move(truth));
+  facts.truth = truth_.engagements.size() - 1;
+  engagement_facts_.push_back(facts);
+}
+
+void Generator::record_thread(const std::vector<Built>& built,
+                              const std::vector<std::size_t>& order) {
+  if (order.empty()) return;
+  const Built* last = nullptr;
+  for (std::size_t idx : order) {
+    const Built& b = built[idx];
+    const GeneratedMail& m = b.mail;
+    AutomationHeaders headers;
+    headers.auto_submitted = m.auto_submitted;
+    headers.x_autoreply = m.x_autoreply;
+    headers.x_auto_response_suppress = m.x_auto_response_suppress;
+    headers.x_ms_exchange_auto_reply = m.x_ms_exchange_inbox_rules_loop;
+    headers.precedence = m.precedence;
+    headers.list_id = m.list_id;
+    headers.list_unsubscribe = m.list_unsubscribe;
+    headers.content_type = m.content_type;
+    if (classify_automation(headers, lower(m.from.email), m.subject) != Automation::none) continue;
+    if (!m.duplicate) last = &b;
+    // Contact log: personal mail either way, per customer.
+    if (is_own_address(m.from.email)) {
+      std::vector<std::size_t> seen;
+      for (const auto* list : {&m.to, &m.cc})
+        for (const MailAddress& a : *list) {
+          if (is_own_address(a.email)) continue;
+          const std::size_t c = company_of(a.email);
+          if (c == no_company || std::find(seen.begin(), seen.end(), c) != seen.end()) continue;
+          seen.push_back(c);
+          contacts_[c].push_back({m.date, true, m.duplicate});
+        }
+    } else if (const std::size_t c = company_of(m.from.email); c != no_company) {
+      contacts_[c].push_back({m.date, false, m.duplicate});
+    }
+  }
+  if (last == nullptr || !is_own_address(last->mail.from.email)) return;
+  std::string domain;
+  for (const auto* list : {&last->mail.to, &last->mail.cc})
+    for (const MailAddress& a : *list)
+      if (domain.empty() && !is_own_address(a.email) && company_of(a.email) != no_company)
+        domain = domain_of(lower(a.email));
+  if (domain.empty()) return;
+  if (last->stall == StallClass::none) {
+    ++truth_.counts.stalled_unlabeled;
+    return;
+  }
+  StalledTruth t;
+  t.thread_root = built[order.front()].mail.message_id;
+  t.awaiting = last->mail.message_id;
+  t.customer_domain = domain;
+  t.text_class = last->stall == StallClass::expects ? "expects"
+                 : last->stall == StallClass::pause ? "pause"
+                                                    : "closing";
+  t.since = last->mail.date;
+  const UnixSeconds age = opt_.now - t.since;
+  const bool asks = last->stall != StallClass::closing;
+  if (asks && age >= 12 * day && age <= 80 * day)
+    t.label = Label::positive;
+  else if (!asks || age < 2 * day || age > 100 * day)
+    t.label = Label::negative;
+  else
+    t.label = Label::unsure;
+  truth_.stalled.push_back(std::move(t));
+}
+
+void Generator::label_quiet() {
+  const std::int32_t today = berlin_day(opt_.now);
+  for (std::size_t c = 0; c < contacts_.size(); ++c) {
+    const auto& events = contacts_[c];
+    if (events.empty()) continue;
+    std::vector<std::int32_t> days;
+    int distinct = 0, all = 0;
+    UnixSeconds first = events.front().date, last = events.front().date;
+    for (const ContactEvent& e : events) {
+      if (e.date > opt_.now) continue;
+      days.push_back(berlin_day(e.date));
+      ++all;
+      if (!e.duplicate) ++distinct;
+      first = std::min(first, e.date);
+      last = std::max(last, e.date);
+    }
+    if (days.empty()) continue;
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    std::vector<int> gaps;
+    for (std::size_t i = 1; i < days.size(); ++i) gaps.push_back(days[i] - days[i - 1]);
+    std::sort(gaps.begin(), gaps.end());
+    QuietTruth q;
+    q.customer = customer_key(c);
+    q.freemail = world_.companies[c].freemail;
+    q.contact_days = static_cast<int>(days.size());
+    q.exchanges = distinct;
+    q.first_contact = first;
+    q.last_contact = last;
+    q.silence_days = today - days.back();
+    if (!gaps.empty()) {
+      const std::size_t n = gaps.size();
+      q.median_gap = n % 2 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
+      q.p90_gap = gaps[std::min(n - 1, static_cast<std::size_t>(std::ceil(0.9 * n)) - 1)];
+    }
+    q.threshold_days = std::max({1.5 * q.p90_gap, 3.0 * q.median_gap, 21.0});
+    const int history = today - days.front();
+    const bool eligible = history >= 183 + 7 && distinct >= 10 && gaps.size() >= 2;
+    const bool not_eligible = history < 183 - 7 || all < 8 || gaps.empty();
+    const double silence = q.silence_days;
+    if (not_eligible || silence <= 0.5 * q.threshold_days || silence > 380)
+      q.label = Label::negative;
+    else if (eligible && silence >= 2 * q.threshold_days && silence <= 300)
+      q.label = Label::positive;
+    else
+      q.label = Label::unsure;
+    (q.label == Label::positive   ? truth_.counts.quiet
+     : q.label == Label::negative ? truth_.counts.quiet_active
+                                  : truth_.counts.quiet_unsure) += 1;
+    truth_.quiet.push_back(std::move(q));
+  }
+  std::sort(truth_.quiet.begin(), truth_.quiet.end(),
+            [](const QuietTruth& a, const QuietTruth& b) { return a.customer < b.customer; });
+}
+
+void Generator::label_engagements() {
+  const std::int32_t today = berlin_day(opt_.now);
+  for (const EngagementFacts& f : engagement_facts_) {
+    EngagementTruth& t = truth_.engagements[f.truth];
+    bool clear_contact = false, near_contact = false;
+    for (const ContactEvent& e : contacts_[f.company]) {
+      if (!e.outbound || e.date > opt_.now) continue;
+      const std::int32_t dd = berlin_day(e.date);
+      if (dd < f.start_day) continue;
+      if (dd >= f.window_start_day + 3) clear_contact = true;
+      if (dd > f.window_start_day - 3 && dd < f.window_start_day + 3) near_contact = true;
+    }
+    if (f.converted) {
+      t.state = "converted";
+    } else if (f.cancelled) {
+      t.state = "cancelled";
+    } else if (clear_contact) {
+      t.state = "contacted";
+    } else if (today <= f.follow_up_day - 3) {
+      t.state = "not_yet";
+    } else if (today >= f.expire_day + 3) {
+      t.state = "expired";
+    } else if (near_contact || today < f.follow_up_day + 3 || today > f.expire_day - 3) {
+      t.state = "unsure";
+    } else {
+      t.state = "due";
+    }
+    t.label = t.state == "due" ? Label::positive : t.state == "unsure" ? Label::unsure : Label::negative;
+    (t.label == Label::positive   ? truth_.counts.lapsing
+     : t.label == Label::negative ? truth_.counts.lapsing_not_due
+                                  : truth_.counts.lapsing_unsure) += 1;
+  }
+}
+
+void Generator::label_absences() {
+  const std::int32_t today = berlin_day(opt_.now);
+  const nachfass::AbsenceSettings settings{};
+  for (std::size_t k = 0; k < absences_.size(); ++k) {
+    AbsenceTruth& t = truth_.absences[k];
+    bool listed = false, open = false;
+    for (const AbsenceItemTruth& i : t.items) {
+      listed = listed || i.in_digest;
+      open = open || i.answered == 0;
+    }
+    const int since_return = today - absences_[k].return_day;
+    const bool shown = since_return >= 3 && (since_return <= settings.show_days - 3 ||
+                                             (open && since_return <= settings.max_days - 3));
+    const bool hidden = since_return <= -3 || since_return >= settings.max_days + 3 ||
+                        (!open && since_return >= settings.show_days + 3);
+    t.label = shown && listed ? Label::positive
+              : hidden || !listed ? Label::negative
+                                  : Label::unsure;
+    ++truth_.counts.absences;
+    if (t.label == Label::positive) ++truth_.counts.absence_findings;
+    if (t.label == Label::unsure) ++truth_.counts.absence_unsure;
+  }
+}
+
 }  // namespace
+
+std::span<const EngagementTerms> engagement_terms() {
+  // trial: 7 days before the end; contract: 60 days before, contact within 30 days before that;
+  // seminar: 3 days after the seminar, contact after the seminar counts.
+  static constexpr EngagementTerms terms[] = {
+      {"trial", 7, 0, 7, 30}, {"contract", 60, 0, 30, 30}, {"seminar", 0, 3, 3, 30}};
+  return terms;
+}
+
+std::string_view to_string(Label label) {
+  switch (label) {
+    case Label::positive:
+      return "positive";
+    case Label::negative:
+      return "negative";
+    case Label::unsure:
+      return "unsure";
+  }
+  return "unsure";
+}
 
 GroundTruth generate(const GeneratorOptions& options, MailSink& sink) {
   Generator generator(options, sink);

@@ -68,5 +68,10 @@ int main(int argc, char** argv) {
       "automated, %zu duplicates; %.2f s (%.0f messages/s)\n",
       c.messages, c.inbox, c.sent, c.threads, c.unanswered, c.fresh, c.automated, c.duplicates,
       seconds, seconds > 0 ? static_cast<double>(c.messages) / seconds : 0.0);
+  std::printf(
+      "stalled %zu (not %zu), lapsing %zu (not due %zu, unsure %zu), quiet %zu (active %zu, "
+      "unsure %zu), absences %zu (findings %zu, unsure %zu)\n",
+      c.stalled, c.not_stalled, c.lapsing, c.lapsing_not_due, c.lapsing_unsure, c.quiet,
+      c.quiet_active, c.quiet_unsure, c.absences, c.absence_findings, c.absence_unsure);
   return 0;
 }

@@ -360,7 +360,63 @@ constexpr std::string_view en_headlines[] = {"New products for your production",
                                              "Holiday opening hours",
                                              "Supply chains in 2027"};
 
+constexpr std::string_view de_expects[] = {
+    "anbei unser Angebot {quote} über {qty} Stück {product}. Ich freue mich auf Ihre "
+    "Rückmeldung.",
+    "wie besprochen erhalten Sie anbei unser Angebot zu {thing}. Ich freue mich auf Ihre "
+    "Rückmeldung.",
+    "könnten Sie mir bis Ende der Woche kurz Bescheid geben, ob wir so verfahren können?",
+    "passt Ihnen ein Termin am {date} um 10 Uhr? Dann würde ich Ihnen {product} vor Ort "
+    "vorstellen.",
+    "haben Sie sich schon entschieden, wie Sie bei {thing} weiter vorgehen möchten?"};
+constexpr std::string_view en_expects[] = {
+    "please find attached our quote {quote} for {qty} units of {product}. I look forward to "
+    "hearing from you.",
+    "as discussed, please find attached our offer regarding {thing}. I look forward to your "
+    "feedback.",
+    "could you let me know by the end of the week whether we can proceed this way?",
+    "would {date} at 10 am work for you? I would then present {product} at your office.",
+    "have you decided how you would like to proceed with {thing}?"};
+constexpr std::string_view de_closing[] = {
+    "vielen Dank, damit ist alles erledigt.",
+    "vielen Dank für die Bestätigung, damit ist alles erledigt.",
+    "danke für die Rückmeldung, damit ist alles erledigt."};
+constexpr std::string_view en_closing[] = {"thanks, all settled.",
+                                           "thank you for confirming, all settled.",
+                                           "thanks for letting me know, all settled."};
+constexpr std::string_view de_pause_requests[] = {
+    "wir sind noch nicht ganz durch und würden gern noch etwas länger testen. Wäre eine "
+    "Verlängerung möglich?",
+    "wir möchten noch etwas länger testen, bevor wir uns entscheiden. Können Sie den Testzugang "
+    "verlängern?"};
+constexpr std::string_view en_pause_requests[] = {
+    "we would like to test a little longer before we decide. Could you extend our trial?",
+    "we are not quite done yet and would like to test a little longer. Would an extension be "
+    "possible?"};
+constexpr std::string_view de_pause_replies[] = {
+    "gerne, ich habe Ihren Testzugang verlängert. Sie erhalten gleich eine Bestätigung per "
+    "E-Mail."};
+constexpr std::string_view en_pause_replies[] = {
+    "sure, I have extended your trial. You will receive a confirmation by email shortly."};
+
 }  // namespace
+
+std::span<const std::string_view> expects_answer_texts(bool german) {
+  return german ? std::span<const std::string_view>(de_expects)
+                : std::span<const std::string_view>(en_expects);
+}
+std::span<const std::string_view> closing_texts(bool german) {
+  return german ? std::span<const std::string_view>(de_closing)
+                : std::span<const std::string_view>(en_closing);
+}
+std::span<const std::string_view> pause_requests(bool german) {
+  return german ? std::span<const std::string_view>(de_pause_requests)
+                : std::span<const std::string_view>(en_pause_requests);
+}
+std::span<const std::string_view> pause_replies(bool german) {
+  return german ? std::span<const std::string_view>(de_pause_replies)
+                : std::span<const std::string_view>(en_pause_replies);
+}
 
 std::span<const Topic> customer_topics() {
   return topics;

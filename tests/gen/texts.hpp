@@ -55,4 +55,12 @@ std::span<const std::string_view> our_replies(bool german);
 std::span<const std::string_view> our_follow_ups(bool german);
 std::span<const std::string_view> newsletter_headlines(bool german);
 
+// Our last word in a thread, chosen deliberately (the stalled detector reads it): texts that
+// expect an answer (an offer, a question, a proposed date), and texts that close the matter.
+std::span<const std::string_view> expects_answer_texts(bool german);
+std::span<const std::string_view> closing_texts(bool german);
+// A customer announcing a pause, and our answer to it.
+std::span<const std::string_view> pause_requests(bool german);
+std::span<const std::string_view> pause_replies(bool german);
+
 }  // namespace nachfass::gen

@@ -1,6 +1,9 @@
 #include "core/classify.hpp"
 #include "gen/generator.hpp"
 
+#include <algorithm>
+#include <string>
+
 namespace nachfass::gen {
 
 namespace {
@@ -16,6 +19,30 @@ nachfass::Address address(const MailAddress& a) {
   nachfass::Address out;
   out.email = lower(a.email);
   if (a.style != NameStyle::address_only && a.style != NameStyle::angle_only) out.name = a.name;
+  return out;
+}
+
+// What a connector's body extraction yields for the new text: the signature ("-- " line) cut,
+// whitespace runs collapsed to one space, at most max_body_bytes, cut at a character boundary.
+std::string body_text(std::string_view text) {
+  if (const auto sig = text.find("\n-- \n"); sig != std::string_view::npos) text = text.substr(0, sig);
+  std::string out;
+  out.reserve(std::min(text.size(), max_body_bytes));
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  if (out.size() > max_body_bytes) {
+    std::size_t cut = max_body_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
   return out;
 }
 
@@ -51,6 +78,7 @@ nachfass::Message to_message(const GeneratedMail& mail) {
   headers.list_unsubscribe = mail.list_unsubscribe;
   headers.content_type = mail.content_type;
   m.automation = classify_automation(headers, m.from.email, m.subject);
+  m.body = body_text(mail.new_text);
   return m;
 }
 

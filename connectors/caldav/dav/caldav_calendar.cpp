@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <random>
+#include <tuple>
 
 #include "caldav/dav/url.hpp"
 #include "caldav/ical/ical.hpp"
@@ -417,43 +418,51 @@ Result<std::vector<CalendarEvent>> CaldavCalendar::fetch(std::string_view calend
   return out;
 }
 
+std::string CaldavCalendar::canonical_calendar_id(std::string_view calendar_id) const {
+  if (calendar_id.empty()) return {};
+  return canonical_url(with_trailing_slash(std::string(calendar_id)))
+      .value_or(std::string(calendar_id));
+}
+
+Result<std::optional<std::map<std::string, std::string>>> CaldavCalendar::objects_in_range(
+    const CalendarInfo& calendar, UnixSeconds from, UnixSeconds to, std::string_view what) {
+  std::map<std::string, std::string> objects;  // href -> calendar data
+  const TimeRange range{utc_stamp(from), utc_stamp(to)};
+  const std::string step = "read " + std::string(what);
+  for (const bool recurring : {false, true}) {
+    auto parsed =
+        report(calendar.url,
+               calendar_query_body(true, recurring ? std::nullopt : std::optional<TimeRange>(range),
+                                   recurring),
+               step);
+    if (!parsed) {
+      const auto& error = parsed.error();
+      if (error.id == "caldav.forbidden" || error.id == "caldav.calendar_gone" ||
+          error.id == "caldav.unexpected_status") {
+        warn(std::string(what) + ": skipping " + path_of(calendar.url) + ": " + error.to_string());
+        return std::optional<std::map<std::string, std::string>>();
+      }
+      return error;
+    }
+    for (auto& r : parsed->responses)
+      if (r.calendar_data) objects[r.href] = std::move(*r.calendar_data);
+  }
+  return std::optional<std::map<std::string, std::string>>(std::move(objects));
+}
+
 Result<std::vector<BusyInterval>> CaldavCalendar::busy(UnixSeconds from, UnixSeconds to,
                                                        std::string_view exclude_calendar_id) {
   std::vector<BusyInterval> out;
   if (to <= from) return out;
   auto all = calendars();
   if (!all) return all.error();
-  const std::string excluded =
-      exclude_calendar_id.empty()
-          ? std::string()
-          : canonical_url(with_trailing_slash(std::string(exclude_calendar_id)))
-                .value_or(std::string(exclude_calendar_id));
-  const TimeRange range{utc_stamp(from), utc_stamp(to)};
+  const std::string excluded = canonical_calendar_id(exclude_calendar_id);
   for (const auto& calendar : *all) {
     if (calendar.url == excluded || !calendar.takes_events || calendar.transparent) continue;
-    std::map<std::string, std::string> objects;  // href -> calendar data
-    bool skipped = false;
-    for (const bool recurring : {false, true}) {
-      auto parsed =
-          report(calendar.url,
-                 calendar_query_body(
-                     true, recurring ? std::nullopt : std::optional<TimeRange>(range), recurring),
-                 "read busy times");
-      if (!parsed) {
-        const auto& error = parsed.error();
-        if (error.id == "caldav.forbidden" || error.id == "caldav.calendar_gone" ||
-            error.id == "caldav.unexpected_status") {
-          warn("busy times: skipping " + path_of(calendar.url) + ": " + error.to_string());
-          skipped = true;
-          break;
-        }
-        return error;
-      }
-      for (auto& r : parsed->responses)
-        if (r.calendar_data) objects[r.href] = std::move(*r.calendar_data);
-    }
-    if (skipped) continue;
-    for (const auto& [href, data] : objects) {
+    auto objects = objects_in_range(calendar, from, to, "busy times");
+    if (!objects) return objects.error();
+    if (!*objects) continue;
+    for (const auto& [href, data] : **objects) {
       auto intervals = ical::busy_intervals(data, from, to, account_.time_zone);
       if (!intervals) {
         warn("busy times: skipping " + path_of(href) + ": " + intervals.error().to_string());
@@ -462,6 +471,40 @@ Result<std::vector<BusyInterval>> CaldavCalendar::busy(UnixSeconds from, UnixSec
       out.insert(out.end(), intervals->begin(), intervals->end());
     }
   }
+  return out;
+}
+
+Result<std::vector<CalendarItem>> CaldavCalendar::items(UnixSeconds from, UnixSeconds to,
+                                                        std::string_view exclude_calendar_id) {
+  std::vector<CalendarItem> out;
+  if (to <= from) return out;
+  auto all = calendars();
+  if (!all) return all.error();
+  const std::string excluded = canonical_calendar_id(exclude_calendar_id);
+  for (const auto& calendar : *all) {
+    if (calendar.url == excluded || !calendar.takes_events) continue;
+    auto objects = objects_in_range(calendar, from, to, "calendar events");
+    if (!objects) return objects.error();
+    if (!*objects) continue;
+    for (const auto& [href, data] : **objects) {
+      auto items = ical::calendar_items(data, from, to, account_.time_zone);
+      if (!items) {
+        warn("calendar events: skipping " + path_of(href) + ": " + items.error().to_string());
+        continue;
+      }
+      out.insert(out.end(), std::make_move_iterator(items->begin()),
+                 std::make_move_iterator(items->end()));
+    }
+  }
+  // The same event in two calendars (a shared or subscribed copy) counts once.
+  std::sort(out.begin(), out.end(), [](const CalendarItem& a, const CalendarItem& b) {
+    return std::tie(a.start, a.uid) < std::tie(b.start, b.uid);
+  });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const CalendarItem& a, const CalendarItem& b) {
+                          return a.start == b.start && a.uid == b.uid;
+                        }),
+            out.end());
   return out;
 }
 

@@ -25,6 +25,10 @@
 //   needed because Xandikos 0.2.8 matches a time range against the first instance only and so
 //   misses later instances of recurring events. A calendar that fails with 403/404 is skipped
 //   with a warning; an object that does not parse likewise.
+// - items(): the same two queries per event calendar (calendars marked transparent included:
+//   an absence calendar is usually kept out of free/busy), each object read by
+//   ical::calendar_items in CaldavAccount::time_zone; skips as for busy(), warnings prefixed
+//   "calendar events:".
 // - create(): PUT If-None-Match: *. update(): PUT If-Match: <etag>, body merged by
 //   ical::merge_reminder (render_reminder when `current.raw` is empty); an empty etag is
 //   caldav.no_etag (precondition_failed: re-read first). remove(): DELETE If-Match; 404/410 is
@@ -42,6 +46,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +95,8 @@ class CaldavCalendar final : public CalendarPort {
                                            std::span<const std::string> hrefs) override;
   Result<std::vector<BusyInterval>> busy(UnixSeconds from, UnixSeconds to,
                                          std::string_view exclude_calendar_id) override;
+  Result<std::vector<CalendarItem>> items(UnixSeconds from, UnixSeconds to,
+                                          std::string_view exclude_calendar_id) override;
   std::string resource_href(std::string_view calendar_id,
                             std::string_view resource_name) const override;
   Result<WriteResult> create(std::string_view href, const ReminderEvent& event) override;
@@ -111,6 +118,12 @@ class CaldavCalendar final : public CalendarPort {
   Result<Multistatus> report(const std::string& url, const std::string& body,
                              std::string_view step);
   Result<void> find_home();
+  // The calendar data of every object in `calendar` with an instance in [from, to): the
+  // time-range query plus the one for every recurring object (see busy()). nullopt when the
+  // calendar was skipped (403, 404, an unexpected status; warned with `what`).
+  Result<std::optional<std::map<std::string, std::string>>> objects_in_range(
+      const CalendarInfo& calendar, UnixSeconds from, UnixSeconds to, std::string_view what);
+  std::string canonical_calendar_id(std::string_view calendar_id) const;
   Result<std::string> make_calendar();
   Result<WriteResult> put(std::string_view href, const std::string& body, std::string condition,
                           std::string_view step);

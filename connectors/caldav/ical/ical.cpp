@@ -3,7 +3,10 @@
 #include <libical/ical.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -708,17 +711,31 @@ bool is_transparent(icalcomponent* event) {
   return value == ICAL_TRANSP_TRANSPARENT || value == ICAL_TRANSP_TRANSPARENTNOCONFLICT;
 }
 
-class BusyCollector {
+// Bounds the work on one calendar object: the range asked for and the occurrence cap.
+class OccurrenceBudget {
  public:
-  BusyCollector(UnixSeconds from, UnixSeconds to) : from_(from), to_(to) {}
+  OccurrenceBudget(UnixSeconds from, UnixSeconds to) : from_(from), to_(to) {}
 
   // False once the occurrence cap is reached.
   bool examine() { return ++examined_ <= max_examined_occurrences; }
   bool exhausted() const { return examined_ >= max_examined_occurrences; }
 
+  UnixSeconds from() const { return from_; }
+  UnixSeconds to() const { return to_; }
+
+ private:
+  UnixSeconds from_;
+  UnixSeconds to_;
+  int examined_ = 0;
+};
+
+class BusyCollector : public OccurrenceBudget {
+ public:
+  using OccurrenceBudget::OccurrenceBudget;
+
   void add(UnixSeconds start, UnixSeconds end) {
-    if (end <= start || start >= to_ || end <= from_) return;
-    busy_.push_back({std::max(start, from_), std::min(end, to_)});
+    if (end <= start || start >= to() || end <= from()) return;
+    busy_.push_back({std::max(start, from()), std::min(end, to())});
   }
 
   std::vector<BusyInterval> take() {
@@ -729,13 +746,7 @@ class BusyCollector {
     return std::move(busy_);
   }
 
-  UnixSeconds from() const { return from_; }
-  UnixSeconds to() const { return to_; }
-
  private:
-  UnixSeconds from_;
-  UnixSeconds to_;
-  int examined_ = 0;
   std::vector<BusyInterval> busy_;
 };
 
@@ -749,12 +760,17 @@ ZonedTime occurrence_at(icaltimetype local, const ZonedTime& master_start) {
   return occurrence;
 }
 
+// Called once per occurrence of a master that is neither excluded nor seen before: its start
+// and end.
+using OccurrenceFn = std::function<void(const ZonedTime&, UnixSeconds)>;
+
+// Every occurrence of the master VEVENT `event` (DTSTART, RDATEs, RRULEs) up to budget.to(),
+// starting far enough back to catch those reaching into budget.from().
 void expand_master(icalcomponent* event, const Exclusions& overridden, ZoneResolver& zones,
-                   BusyCollector& busy) {
+                   OccurrenceBudget& budget, const OccurrenceFn& emit) {
   const auto start = zoned_dtstart(event, zones);
   if (!start) return;
   const Length length = event_length(event, *start, zones);
-  const bool counts = !is_cancelled(event) && !is_transparent(event);
 
   Exclusions excluded = overridden;
   for (icalproperty* property = icalcomponent_get_first_property(event, ICAL_EXDATE_PROPERTY);
@@ -767,16 +783,16 @@ void expand_master(icalcomponent* event, const Exclusions& overridden, ZoneResol
   std::set<UnixSeconds> seen;
   const auto consider = [&](const ZonedTime& occurrence, UnixSeconds end) {
     if (!seen.insert(occurrence.instant).second) return;
-    if (counts && !excluded.contains(occurrence)) busy.add(occurrence.instant, end);
+    if (!excluded.contains(occurrence)) emit(occurrence, end);
   };
 
-  if (!busy.examine()) return;
+  if (!budget.examine()) return;
   consider(*start, end_of(*start, length));
 
   for (icalproperty* property = icalcomponent_get_first_property(event, ICAL_RDATE_PROPERTY);
        property != nullptr;
        property = icalcomponent_get_next_property(event, ICAL_RDATE_PROPERTY)) {
-    if (!busy.examine()) return;
+    if (!budget.examine()) return;
     const icaldatetimeperiodtype rdate = icalproperty_get_rdate(property);
     if (!icaltime_is_null_time(rdate.period.start)) {
       const auto period_start = zoned(property, rdate.period.start, zones);
@@ -805,7 +821,7 @@ void expand_master(icalcomponent* event, const Exclusions& overridden, ZoneResol
     RecurIteratorPtr iterator(icalrecur_iterator_new(rule, start->local));
     icalerror_clear_errno();
     if (!iterator) continue;
-    const UnixSeconds skip_to = busy.from() - longest;
+    const UnixSeconds skip_to = budget.from() - longest;
     if (rule.count == 0 && skip_to > start->instant) {
       icaltimetype jump = icaltime_from_timet_with_zone(static_cast<time_t>(skip_to),
                                                         start->local.is_date, start->zone);
@@ -819,10 +835,10 @@ void expand_master(icalcomponent* event, const Exclusions& overridden, ZoneResol
     }
     for (icaltimetype next = icalrecur_iterator_next(iterator.get()); !icaltime_is_null_time(next);
          next = icalrecur_iterator_next(iterator.get())) {
-      if (!busy.examine()) return;
+      if (!budget.examine()) return;
       if (!usable_time(next)) break;
       const ZonedTime occurrence = occurrence_at(next, *start);
-      if (occurrence.instant >= busy.to()) break;
+      if (occurrence.instant >= budget.to()) break;
       consider(occurrence, end_of(occurrence, length));
     }
     icalerror_clear_errno();
@@ -870,10 +886,194 @@ Result<std::vector<BusyInterval>> busy_intervals(std::string_view text, UnixSeco
   for (icalcomponent* master : masters) {
     if (busy.exhausted()) break;
     const auto found = overridden.find(property_text(master, ICAL_UID_PROPERTY));
-    expand_master(master, found != overridden.end() ? found->second : none, zones, busy);
+    const bool counts = !is_cancelled(master) && !is_transparent(master);
+    expand_master(master, found != overridden.end() ? found->second : none, zones, busy,
+                  [&](const ZonedTime& occurrence, UnixSeconds end) {
+                    if (counts) busy.add(occurrence.instant, end);
+                  });
   }
   icalerror_clear_errno();
   return busy.take();
+}
+
+namespace {
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = ascii_lower(c);
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// The address of a mailto: URI (RFC 6068), percent-decoded and lower-cased; empty for other
+// URIs ("urn:uuid:...", a bare name) and for anything that is not one plain address.
+std::string mailto_address(const char* value) {
+  if (value == nullptr) return {};
+  std::string_view uri(value);
+  while (!uri.empty() && (uri.front() == ' ' || uri.front() == '\t')) uri.remove_prefix(1);
+  while (!uri.empty() && (uri.back() == ' ' || uri.back() == '\t')) uri.remove_suffix(1);
+  if (uri.size() < 7 || !equals_ignoring_case(uri.substr(0, 7), "mailto:")) return {};
+  uri.remove_prefix(7);
+  uri = uri.substr(0, uri.find('?'));
+  std::string address;
+  address.reserve(uri.size());
+  for (std::size_t i = 0; i < uri.size(); ++i) {
+    char c = uri[i];
+    if (c == '%' && i + 2 < uri.size() && hex_value(uri[i + 1]) >= 0 &&
+        hex_value(uri[i + 2]) >= 0) {
+      c = static_cast<char>(hex_value(uri[i + 1]) * 16 + hex_value(uri[i + 2]));
+      i += 2;
+    }
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == ',' || c == '<' || c == '>')
+      return {};
+    address += ascii_lower(c);
+  }
+  const auto at = address.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
+      address.find('@', at + 1) != std::string::npos)
+    return {};
+  return address;
+}
+
+bool parameter_is(icalproperty* property, icalparameter_kind kind, int value) {
+  icalparameter* parameter = icalproperty_get_first_parameter(property, kind);
+  if (parameter == nullptr) return false;
+  if (kind == ICAL_PARTSTAT_PARAMETER) return icalparameter_get_partstat(parameter) == value;
+  if (kind == ICAL_CUTYPE_PARAMETER) return icalparameter_get_cutype(parameter) == value;
+  return false;
+}
+
+std::vector<std::string> attendees_of(icalcomponent* event) {
+  std::string organizer;
+  if (icalproperty* property = icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY))
+    organizer = mailto_address(icalproperty_get_organizer(property));
+  std::vector<std::string> result;
+  for (icalproperty* property = icalcomponent_get_first_property(event, ICAL_ATTENDEE_PROPERTY);
+       property != nullptr;
+       property = icalcomponent_get_next_property(event, ICAL_ATTENDEE_PROPERTY)) {
+    if (parameter_is(property, ICAL_PARTSTAT_PARAMETER, ICAL_PARTSTAT_DECLINED) ||
+        parameter_is(property, ICAL_CUTYPE_PARAMETER, ICAL_CUTYPE_ROOM) ||
+        parameter_is(property, ICAL_CUTYPE_PARAMETER, ICAL_CUTYPE_RESOURCE))
+      continue;
+    std::string address = mailto_address(icalproperty_get_attendee(property));
+    if (address.empty() || address == organizer) continue;
+    if (std::find(result.begin(), result.end(), address) == result.end())
+      result.push_back(std::move(address));
+  }
+  return result;
+}
+
+bool is_recurring(icalcomponent* event) {
+  return icalcomponent_get_first_property(event, ICAL_RRULE_PROPERTY) != nullptr ||
+         icalcomponent_get_first_property(event, ICAL_RDATE_PROPERTY) != nullptr;
+}
+
+// "20260316" for a date, "20260316T090000Z" for a date-time (as UTC).
+std::string recurrence_key(const ZonedTime& time) {
+  char buffer[32];
+  if (time.local.is_date) {
+    std::snprintf(buffer, sizeof buffer, "%04d%02d%02d", time.local.year, time.local.month,
+                  time.local.day);
+    return buffer;
+  }
+  const auto seconds = static_cast<std::time_t>(time.instant);
+  std::tm tm{};
+  if (gmtime_r(&seconds, &tm) == nullptr) return std::to_string(time.instant);
+  std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &tm);
+  return buffer;
+}
+
+class ItemCollector : public OccurrenceBudget {
+ public:
+  using OccurrenceBudget::OccurrenceBudget;
+
+  // `source` supplies title and attendees; `identity` (empty for a single event) the suffix.
+  void add(icalcomponent* source, const ZonedTime& start, UnixSeconds end,
+           const ZonedTime* identity) {
+    const bool overlaps = end > start.instant ? start.instant < to() && end > from()
+                                              : start.instant >= from() && start.instant < to();
+    if (!overlaps) return;
+    CalendarItem item;
+    item.uid = property_text(source, ICAL_UID_PROPERTY);
+    if (identity != nullptr) item.uid += "/" + recurrence_key(*identity);
+    item.title = clean_line(property_text(source, ICAL_SUMMARY_PROPERTY));
+    item.start = start.instant;
+    item.end = std::max(end, start.instant);
+    item.all_day = start.local.is_date;
+    item.attendees = attendees_of(source);
+    items_.push_back(std::move(item));
+  }
+
+  std::vector<CalendarItem> take() {
+    std::sort(items_.begin(), items_.end(), [](const CalendarItem& a, const CalendarItem& b) {
+      return std::tie(a.start, a.uid, a.end) < std::tie(b.start, b.uid, b.end);
+    });
+    items_.erase(std::unique(items_.begin(), items_.end(),
+                             [](const CalendarItem& a, const CalendarItem& b) {
+                               return a.start == b.start && a.uid == b.uid;
+                             }),
+                 items_.end());
+    return std::move(items_);
+  }
+
+ private:
+  std::vector<CalendarItem> items_;
+};
+
+}  // namespace
+
+Result<std::vector<CalendarItem>> calendar_items(std::string_view text, UnixSeconds from,
+                                                 UnixSeconds to, std::string_view default_zone) {
+  auto parsed = parse_calendar(text);
+  if (!parsed) return parsed.error();
+  icalcomponent* calendar = parsed->calendar;
+  ZoneResolver zones(calendar, default_zone);
+  ItemCollector items(from, to);
+
+  std::vector<icalcomponent*> masters;
+  std::map<std::string, Exclusions> overridden;  // by UID
+  int events = 0;
+  int usable = 0;
+  for (icalcomponent* event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
+       event != nullptr;
+       event = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
+    ++events;
+    const auto start = zoned_dtstart(event, zones);
+    if (start) ++usable;
+    if (!has_recurrence_id(event)) {
+      masters.push_back(event);
+      continue;
+    }
+    icalproperty* recurrence_id =
+        icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY);
+    const auto instance = zoned(recurrence_id, icalproperty_get_recurrenceid(recurrence_id), zones);
+    if (instance) overridden[property_text(event, ICAL_UID_PROPERTY)].add(*instance);
+    if (!start || is_cancelled(event)) continue;
+    if (!items.examine()) break;
+    items.add(event, *start, end_of(*start, event_length(event, *start, zones)),
+              instance ? &*instance : &*start);
+  }
+  if (events == 0) return item_error("ical.no_event", "calendar object has no VEVENT");
+  if (usable == 0)
+    return item_error("ical.parse", "no VEVENT in the calendar object has a valid DTSTART");
+
+  static const Exclusions none;
+  for (icalcomponent* master : masters) {
+    if (items.exhausted()) break;
+    if (is_cancelled(master)) continue;
+    const auto found = overridden.find(property_text(master, ICAL_UID_PROPERTY));
+    const bool recurring = is_recurring(master);
+    expand_master(master, found != overridden.end() ? found->second : none, zones, items,
+                  [&](const ZonedTime& occurrence, UnixSeconds end) {
+                    items.add(master, occurrence, end, recurring ? &occurrence : nullptr);
+                  });
+  }
+  icalerror_clear_errno();
+  return items.take();
 }
 
 }  // namespace nachfass::ical

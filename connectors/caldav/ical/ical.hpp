@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/reminder.hpp"
+#include "core/rules.hpp"
 #include "ports/result.hpp"
 
 namespace nachfass::ical {
@@ -62,6 +63,26 @@ Result<CalendarEvent> read_event(std::string_view text, std::string_view default
 // BYMINUTE/BYHOUR) are not expanded: only DTSTART and RDATEs of such an event count.
 // Errors: ical.parse (also when no VEVENT has a valid DTSTART), ical.no_event.
 Result<std::vector<BusyInterval>> busy_intervals(std::string_view text, UnixSeconds from,
+                                                 UnixSeconds to, std::string_view default_zone);
+
+// The events of one calendar object that overlap [from, to), one CalendarItem per occurrence,
+// for the detectors: recurrences expanded as for busy_intervals (same bounds, same time zone
+// rules), STATUS:CANCELLED events and instances left out, TRANSP ignored (a transparent event is
+// still an event). Not clipped: start and end are the occurrence's own; an occurrence of zero
+// length counts when its start is in the range.
+// - title: SUMMARY, unfolded and unescaped, control characters replaced by spaces.
+// - All-day (DTSTART;VALUE=DATE): start is local midnight of the first day in `default_zone`
+//   (the user's zone, not UTC: BusinessCalendar::local_date(start) must be that day), end local
+//   midnight after the last day (DTEND, else DTSTART + DURATION, else one day). A floating date
+//   has no zone of its own; reading it in the user's zone keeps "Urlaub 2026-07-06" on July 6 for
+//   the user, whatever the server's or the creating client's zone was.
+// - uid: UID; for an occurrence of an event with RRULE or RDATE, and for a RECURRENCE-ID override,
+//   UID + "/" + the recurrence id: the local date "YYYYMMDD" for all-day events, else the UTC
+//   time "YYYYMMDDTHHMMSSZ" (an overridden instance keeps the id of the slot it replaces).
+// - attendees: ATTENDEE values with a mailto: URI (percent-decoded, lower-cased, each once),
+//   without the ORGANIZER's address, PARTSTAT=DECLINED attendees and CUTYPE=ROOM/RESOURCE.
+// Sorted by start, then uid. Errors as for busy_intervals: ical.parse, ical.no_event.
+Result<std::vector<CalendarItem>> calendar_items(std::string_view text, UnixSeconds from,
                                                  UnixSeconds to, std::string_view default_zone);
 
 }  // namespace nachfass::ical

@@ -23,6 +23,7 @@
 
 #include "imap/parser/fetch.hpp"
 #include "maildir/maildir_reader.hpp"
+#include "mime/body_text.hpp"
 #include "mime/header_parser.hpp"
 
 namespace nachfass::imap {
@@ -36,7 +37,14 @@ const std::string all_criteria = "ALL";
 constexpr std::string_view header_fields =
     "FROM SENDER TO CC SUBJECT DATE MESSAGE-ID IN-REPLY-TO REFERENCES AUTO-SUBMITTED X-AUTOREPLY "
     "X-AUTORESPOND X-AUTO-RESPONSE-SUPPRESS X-MS-EXCHANGE-INBOX-RULES-LOOP PRECEDENCE LIST-ID "
-    "LIST-UNSUBSCRIBE MIME-VERSION CONTENT-TYPE THREAD-INDEX THREAD-TOPIC";
+    "LIST-UNSUBSCRIBE MIME-VERSION CONTENT-TYPE CONTENT-TRANSFER-ENCODING THREAD-INDEX "
+    "THREAD-TOPIC";
+
+// The body's first 16 KiB (a partial fetch, RFC 3501 6.4.5): enough for the new text of nearly
+// every message (mime/body_text.hpp), and attachments are never transferred.
+constexpr std::string_view body_text_item = "BODY.PEEK[TEXT]<0.16384>";
+// How the server echoes it (RFC 3501 7.4.2: the origin, without the length), as FetchItem keys it.
+constexpr std::string_view body_text_key = "TEXT<0>";
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -50,7 +58,8 @@ std::string section_name() {
 }
 
 std::string fetch_items() {
-  return "(UID FLAGS INTERNALDATE ENVELOPE BODY.PEEK[" + section_name() + "])";
+  return "(UID FLAGS INTERNALDATE ENVELOPE BODY.PEEK[" + section_name() + "] " +
+         std::string(body_text_item) + ")";
 }
 
 // ENVELOPE -> a header block the mime parser reads like the real one (fallback only).
@@ -142,14 +151,15 @@ bool status_matches(const ImapCursor& cursor, const MailboxStatus& status, bool 
   return cursor.highestmodseq == 0;
 }
 
-// Header parsing (GMime, about half of the client's CPU in a full sync) runs on one worker
-// thread so that it overlaps with reading and decoding the next responses. The worker only
-// parses: it touches neither the store nor any callback; the sync's thread commits the parsed
-// batches, in order, with their cursors. Bounded: the sync waits for the oldest batch when
+// Header parsing and body text extraction (GMime, about half of the client's CPU in a full sync)
+// run on one worker thread so that they overlap with reading and decoding the next responses. The
+// worker only parses: it touches neither the store nor any callback; the sync's thread commits the
+// parsed batches, in order, with their cursors. Bounded: the sync waits for the oldest batch when
 // `max_batches` are queued.
 struct RawHeader {
   std::uint32_t uid = 0;
   std::string header;
+  std::string body;  // the start of the body (BODY[TEXT]<0>), "" when the server sent none
   UnixSeconds delivery_time = 0;
 };
 
@@ -239,8 +249,10 @@ class HeaderWorker {
         out.warnings.push_back(where + message.error().message + ", skipped");
         continue;
       }
+      message->body = mime::extract_body_text(raw.header, raw.body);
       out.messages.push_back(std::move(*message));
       std::string().swap(raw.header);
+      std::string().swap(raw.body);
     }
     return out;
   }
@@ -421,13 +433,16 @@ class FolderSync {
     auto all = co_await search(all_criteria);
     if (!all) co_return all.error();
     std::vector<std::string> gone;
-    if (from > 1) {
-      // Resuming: what was stored before may have been expunged since.
+    {
+      // Resuming: what was stored before may have been expunged since. Starting over with
+      // messages stored (the cursor was cleared, as store migration 4 does so that bodies are
+      // fetched): the same, and what an older UIDVALIDITY left is gone too.
       auto ids = store_.message_source_ids(folder_.name);
       if (!ids) co_return ids.error();
       for (auto& id : *ids) {
         auto uid = uid_of_source_id(id);
-        if (!uid || !all->contains(*uid)) gone.push_back(std::move(id));
+        if (!uid || !all->contains(*uid) || id != imap_source_id(folder_.name, uidvalidity_, *uid))
+          gone.push_back(std::move(id));
       }
     }
     SequenceSet wanted;
@@ -520,6 +535,12 @@ class FolderSync {
         warning_("[imap.item] " + folder_.name + " UID " + std::to_string(raw.uid) +
                  ": the server returned neither header fields nor ENVELOPE, skipped");
       return {};
+    }
+    if (auto body = item->body_sections.find(std::string(body_text_key));
+        body != item->body_sections.end()) {
+      raw.body = std::move(body->second);
+    } else if (auto whole = item->body_sections.find("TEXT"); whole != item->body_sections.end()) {
+      raw.body = std::move(whole->second);  // a server that leaves the origin out
     }
     pending.push_back(std::move(raw));
     return {};

@@ -1,6 +1,6 @@
 // IMAP account -> store: the policy half of the IMAP connector (the client in ../client speaks
-// the protocol). Reads INBOX, the Sent folder and configured extra folders, headers only, into
-// the store; keeps per-folder cursors so that a rerun fetches only what changed.
+// the protocol). Reads INBOX, the Sent folder and configured extra folders (headers and the start
+// of each body) into the store; keeps per-folder cursors so that a rerun fetches only what changed.
 //
 // Contract of import_imap()
 // - Messages. One Message per message on the server, built by feeding the fetched header fields
@@ -9,7 +9,10 @@
 //   scan of the same files does, except for:
 //     source_id  "<folder>;UIDVALIDITY=<uidvalidity>;UID=<uid>" (imap_source_id()), stable for
 //                as long as the folder keeps its UIDVALIDITY.
-//   ENVELOPE is used only when the server returns no header literal. Bodies are never fetched.
+//   ENVELOPE is used only when the server returns no header literal. Of the body only the first
+//   16 KiB are fetched (BODY.PEEK[TEXT]<0.16384>), for Message::body (mime::extract_body_text);
+//   attachments beyond that are never transferred. A Maildir scan reads up to 64 KiB, so the
+//   body text of a message with more than 16 KiB before its text part can differ.
 // - Cursors. Per folder under cursor_key() ("imap:<user>@<host>:<folder>"), value
 //   ImapCursor::serialise(). A batch of messages and the cursor that covers it commit in one
 //   store transaction: an interrupted import loses and duplicates nothing and the next run

@@ -24,8 +24,10 @@
 
 #include "caldav/dav/caldav_calendar.hpp"
 #include "config/config.hpp"
+#include "engine/calendar_items.hpp"
 #include "engine/engine.hpp"
 #include "engine/reminders.hpp"
+#include "hosts/cli/letter_command.hpp"
 #include "hosts/cli/time_text.hpp"
 #include "imap/sync/watch.hpp"
 #include "store/store.hpp"
@@ -48,6 +50,9 @@ int report(const Error& error) {
   const bool usage = error.id.rfind("config.", 0) == 0 || error.id.rfind("usage.", 0) == 0;
   return usage ? exit_usage : exit_failure;
 }
+
+// Problems that do not stop a command (a malformed row in an imported file): one line each.
+void print_warning(std::string_view text) { std::cerr << "nachfass: warning: " << text << "\n"; }
 
 const char* tr(Language language, const char* de, const char* en) {
   return language == Language::de ? de : en;
@@ -103,6 +108,41 @@ class ProgressBar {
   bool active_ = false;
 };
 
+nlohmann::ordered_json score_parts_json(const Finding& f) {
+  nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+  for (const ScorePart& p : f.score_parts)
+    parts.push_back({{"name", p.name},
+                     {"points", p.points},
+                     {"max_points", p.max_points},
+                     {"detail", p.detail}});
+  return parts;
+}
+
+nlohmann::ordered_json items_json(const Finding& f) {
+  nlohmann::ordered_json items = nlohmann::ordered_json::array();
+  for (const DigestItem& i : f.items)
+    items.push_back({{"thread_root", i.thread_root},
+                     {"subject", i.subject},
+                     {"contact", i.contact},
+                     {"customer", i.customer},
+                     {"arrived", iso_utc(i.arrived)},
+                     {"answered", i.answered == 0 ? nlohmann::ordered_json(nullptr)
+                                                  : nlohmann::ordered_json(iso_utc(i.answered))}});
+  return items;
+}
+
+std::string_view kind_text(FindingKind kind, Language language) {
+  const bool de = language == Language::de;
+  switch (kind) {
+    case FindingKind::unanswered: return de ? "unbeantwortet" : "unanswered";
+    case FindingKind::stalled: return de ? "ohne Reaktion" : "stalled";
+    case FindingKind::lapsing: return de ? "läuft aus" : "lapsing";
+    case FindingKind::quiet: return de ? "still geworden" : "gone quiet";
+    case FindingKind::absence: return de ? "nach Abwesenheit" : "after absence";
+  }
+  return "";
+}
+
 nlohmann::ordered_json to_json(const Finding& f, std::string_view state) {
   return {{"key", f.key},
           {"kind", std::string(to_string(f.kind))},
@@ -117,7 +157,12 @@ nlohmann::ordered_json to_json(const Finding& f, std::string_view state) {
           {"due", iso_utc(f.due)},
           {"waiting_business_days", f.waiting_business_days},
           {"severity", f.severity},
-          {"reason", f.reason}};
+          {"reason", f.reason},
+          {"domain", f.domain},
+          {"engagement", f.engagement},
+          {"ends", f.ends},
+          {"score_parts", score_parts_json(f)},
+          {"items", items_json(f)}};
 }
 
 void print_findings(const engine::Evaluation& evaluation, const engine::DetectionSettings& settings,
@@ -135,20 +180,29 @@ void print_findings(const engine::Evaluation& evaluation, const engine::Detectio
   }
   const auto* zone = settings.calendar.zone();
   const bool de = language == Language::de;
-  std::cout << tr(language, "Unbeantwortete Kundenanfragen, Stand ",
-                  "Unanswered customer threads as of ")
+  std::cout << tr(language, "Kunden, die auf Sie warten, Stand ",
+                  "Customers waiting for you as of ")
             << local_text(now, zone, de) << ": " << evaluation.findings.size() << "\n";
   auto print = [&](const Finding& f, std::string_view marker) {
-    std::cout << "\n  " << f.key << "  " << marker
-              << pad(std::to_string(f.waiting_business_days) +
-                         (f.waiting_business_days == 1 ? tr(language, " Werktag", " bus. day")
-                                                       : tr(language, " Werktage", " bus. days")),
-                     14)
-              << pad(shorten(f.customer, 28), 30) << shorten(f.subject, 48) << "\n"
-              << "      " << f.reason << "\n"
-              << "      " << (f.contact_name.empty() ? "" : f.contact_name + " ") << "<"
-              << f.contact << ">, " << tr(language, "seit ", "since ")
-              << local_text(f.since, zone, de) << "\n";
+    std::string what = f.subject;
+    if (f.kind == FindingKind::lapsing)
+      what = f.engagement + (f.ends.empty() ? "" : tr(language, " bis ", " until ") + f.ends);
+    std::cout << "\n  " << f.key << "  " << marker << pad(std::string(kind_text(f.kind, language)), 17)
+              << pad(std::to_string(f.severity), 5) << pad(shorten(f.customer, 28), 30)
+              << shorten(what, 44) << "\n"
+              << "      " << f.reason << "\n";
+    if (!f.contact.empty())
+      std::cout << "      " << (f.contact_name.empty() ? "" : f.contact_name + " ") << "<"
+                << f.contact << ">, " << tr(language, "seit ", "since ")
+                << local_text(f.since, zone, de) << "\n";
+    for (const ScorePart& part : f.score_parts)
+      std::cout << "      " << pad(std::to_string(part.points) + "/" + std::to_string(part.max_points), 7)
+                << part.detail << "\n";
+    for (const DigestItem& item : f.items)
+      std::cout << "      " << (item.answered == 0 ? tr(language, "offen    ", "open     ")
+                                                   : tr(language, "zu spät  ", "late     "))
+                << local_text(item.arrived, zone, de) << "  " << shorten(item.customer, 24) << "  "
+                << shorten(item.subject, 40) << "\n";
   };
   for (const auto& f : evaluation.findings) print(f, "");
   if (all) {
@@ -269,7 +323,7 @@ int run_scan(const Globals& globals, const std::string& maildir_option, bool jso
   Context& c = *context;
   auto imported = import_mail(c, maildir_option);
   if (!imported) return report(imported.error());
-  auto evaluation = engine::evaluate(c.store, c.settings, c.now, true);
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, true, print_warning);
   if (!evaluation) return report(evaluation.error());
   print_import_summary(*imported, c.settings.language);
   print_findings(*evaluation, c.settings, json, false, c.now);
@@ -287,7 +341,7 @@ int run_findings(const Globals& globals, bool json, bool all) {
                     "Noch keine Nachrichten gelesen — zuerst `nachfass scan` ausführen.\n",
                     "No messages read yet — run `nachfass scan` first.\n");
   // Evaluating as of another time must not rewrite the history of first-seen times.
-  auto evaluation = engine::evaluate(c.store, c.settings, c.now, globals.now_text.empty());
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, globals.now_text.empty(), print_warning);
   if (!evaluation) return report(evaluation.error());
   print_findings(*evaluation, c.settings, json, all, c.now);
   return exit_ok;
@@ -327,7 +381,7 @@ int run_watch(const Globals& globals) {
       std::cerr << "nachfass: " << imported.error().to_string() << "\n";
       return imported.error().scope == ErrorScope::transient;
     }
-    auto evaluation = engine::evaluate(c.store, c.settings, c.now_or_clock(), true);
+    auto evaluation = engine::evaluate(c.store, c.settings, c.now_or_clock(), true, print_warning);
     if (!evaluation) {
       std::cerr << "nachfass: " << evaluation.error().to_string() << "\n";
       return false;
@@ -380,45 +434,6 @@ bool is_calendar_write(ReminderActionKind kind) {
 }
 
 // The calendar port of [calendar], or nullptr when provider = "none".
-Result<std::unique_ptr<CalendarPort>> open_calendar(const Config& config) {
-  const CalendarConfig& calendar = config.calendar;
-  switch (calendar.provider) {
-    case CalendarProvider::none:
-      return std::unique_ptr<CalendarPort>();
-    case CalendarProvider::graph:
-      return make_error(ErrorScope::account, "usage.no_calendar",
-                        "[calendar] provider = \"graph\" is not available in this build — use "
-                        "\"caldav\" or \"none\"");
-    case CalendarProvider::caldav:
-      break;
-  }
-  caldav::CaldavAccount account;
-  account.url = calendar.url;
-  account.username = calendar.username;
-  if (!calendar.bearer_token_env.empty()) {
-    const char* token = std::getenv(calendar.bearer_token_env.c_str());
-    if (token == nullptr || *token == '\0')
-      return make_error(ErrorScope::account, "calendar.password",
-                        "the environment variable " + calendar.bearer_token_env +
-                            " (bearer_token_env) is not set or empty — export it before running "
-                            "nachfass");
-    account.bearer_token = token;
-  } else {
-    auto secret = engine::calendar_secret(calendar);
-    if (!secret) return secret.error();
-    account.password = std::move(*secret);
-  }
-  account.calendar_name = calendar.calendar;
-  account.time_zone = config.user.time_zone;
-  account.ca_file = calendar.ca_file;
-  account.insecure_skip_verify_for_host = calendar.insecure_skip_verify_for_host;
-  auto port = caldav::CaldavCalendar::open(std::move(account), [](std::string_view text) {
-    std::cerr << "nachfass: warning: " << text << "\n";
-  });
-  if (!port) return port.error();
-  return std::unique_ptr<CalendarPort>(std::move(*port));
-}
-
 nlohmann::ordered_json to_json(const ReminderAction& action) {
   nlohmann::ordered_json out = {
       {"action", std::string(to_string(action.kind))}, {"key", action.key}, {"why", action.why}};
@@ -438,17 +453,30 @@ int run_run(const Globals& globals, const std::string& maildir_option, bool json
   if (!context) return report(context.error());
   Context& c = *context;
   const Language language = c.settings.language;
-  auto port = open_calendar(c.config);
+  auto port = engine::open_calendar(c.config, print_warning);
   if (!port) return report(port.error());
   auto imported = import_mail(c, maildir_option);
   if (!imported) return report(imported.error());
+  // The user's own events (absences, seminars) refine detection; without them it still runs.
+  // Read through a port of their own, so that the reminder run's request count stays its own.
+  std::vector<CalendarItem> items;
+  if (*port) {
+    auto read = engine::calendar_items(c.config, c.now, print_warning);
+    if (read) {
+      items = std::move(*read);
+    } else if (read.error().scope != ErrorScope::account) {
+      // (Rejected credentials are not repeated here: the reminder run stops on them below.)
+      print_warning("calendar events not read, absences and seminars come from mail only: " +
+                    read.error().message);
+    }
+  }
   // New = open now and not open after the previous run.
   auto before = c.store.stored_findings();
   if (!before) return report(before.error());
   std::set<std::string, std::less<>> open_before;
   for (const auto& s : *before)
     if (!s.resolved_at) open_before.insert(s.finding.key);
-  auto evaluation = engine::evaluate(c.store, c.settings, c.now, true);
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, true, print_warning, items);
   if (!evaluation) return report(evaluation.error());
   std::size_t new_findings = 0;
   for (const auto& f : evaluation->findings)
@@ -587,7 +615,7 @@ int run_reminders_list(const Globals& globals, bool json) {
 
 // Finds `key` among the current findings (shown or hidden).
 Result<Finding> current_finding(Context& c, const std::string& key) {
-  auto evaluation = engine::evaluate(c.store, c.settings, c.now, false);
+  auto evaluation = engine::evaluate(c.store, c.settings, c.now, false, print_warning);
   if (!evaluation) return evaluation.error();
   for (auto* list : {&evaluation->findings, &evaluation->snoozed, &evaluation->dismissed})
     for (auto& f : *list)
@@ -595,6 +623,74 @@ Result<Finding> current_finding(Context& c, const std::string& key) {
   return make_error(
       ErrorScope::item, "findings.unknown_key",
       "no current finding has the key \"" + key + "\" — `nachfass findings --all` lists the keys");
+}
+
+// The customer directory: companies and freemail individuals from the mail, the imported files
+// and the config, with their tier and contact history.
+int run_customers(const Globals& globals, bool json, bool all) {
+  auto context = load_context(globals, true);
+  if (!context) return report(context.error());
+  Context& c = *context;
+  Corpus corpus;
+  if (auto loaded = c.store.load_messages(corpus); !loaded) return report(loaded.error());
+  engine::ImportedFiles files = engine::read_customer_files(c.settings, print_warning);
+  const Directory directory =
+      engine::customer_directory(corpus, c.settings, std::move(files.customers));
+  std::vector<const Customer*> shown;
+  for (const Customer& customer : directory.customers())
+    if (all || !customer.ignored) shown.push_back(&customer);
+  std::stable_sort(shown.begin(), shown.end(), [](const Customer* a, const Customer* b) {
+    return a->last_contact > b->last_contact;
+  });
+  const auto when = [](UnixSeconds t) {
+    return t == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(iso_utc(t));
+  };
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const Customer* customer : shown) {
+      nlohmann::ordered_json contacts = nlohmann::ordered_json::array();
+      for (const Contact& contact : customer->contacts)
+        contacts.push_back({{"email", contact.email}, {"name", contact.name}});
+      nlohmann::ordered_json sources = nlohmann::ordered_json::array();
+      if (customer->from_mail) sources.push_back("mail");
+      if (customer->from_import) sources.push_back("import");
+      if (customer->from_config) sources.push_back("config");
+      out.push_back({{"id", customer->id},
+                     {"name", customer->name},
+                     {"domains", customer->domains},
+                     {"tier", customer->tier},
+                     {"ignored", customer->ignored},
+                     {"freemail", customer->freemail},
+                     {"first_contact", when(customer->first_contact)},
+                     {"last_contact", when(customer->last_contact)},
+                     {"inbound", customer->inbound},
+                     {"outbound", customer->outbound},
+                     {"sources", sources},
+                     {"contacts", contacts}});
+    }
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return exit_ok;
+  }
+  const Language language = c.settings.language;
+  const auto* zone = c.settings.calendar.zone();
+  const bool de = language == Language::de;
+  const auto day = [&](UnixSeconds t) {
+    return t == 0 ? std::string("–") : local_text(t, zone, de).substr(0, 10);
+  };
+  std::cout << pad(tr(language, "Kunde", "Customer"), 36) << pad(tr(language, "Stufe", "Tier"), 11)
+            << pad(tr(language, "erster Kontakt", "first contact"), 16)
+            << pad(tr(language, "letzter Kontakt", "last contact"), 17)
+            << pad(tr(language, "von ihm", "from them"), 10) << tr(language, "an ihn", "to them")
+            << "\n";
+  for (const Customer* customer : shown) {
+    std::string name = customer->name.empty() ? customer->id : customer->name;
+    if (customer->ignored) name += tr(language, " (ignoriert)", " (ignored)");
+    std::cout << pad(shorten(name, 34), 36) << pad(customer->tier, 11)
+              << pad(day(customer->first_contact), 16) << pad(day(customer->last_contact), 17)
+              << pad(std::to_string(customer->inbound), 10) << customer->outbound << "\n";
+  }
+  std::cout << shown.size() << tr(language, " Kunden", " customers") << "\n";
+  return exit_ok;
 }
 
 int run_dismiss(const Globals& globals, const std::string& key) {
@@ -680,6 +776,11 @@ int main(int argc, char** argv) {
   findings->add_flag("--json", json, "Print one JSON array");
   findings->add_flag("--all", all, "Include dismissed and snoozed findings");
 
+  auto* customers = app.add_subcommand(
+      "customers", "List the customers: from the mail, the imported files and the config");
+  customers->add_flag("--json", json, "Print one JSON array");
+  customers->add_flag("--all", all, "Include ignored customers");
+
   auto* dismiss = app.add_subcommand("dismiss", "Hide a finding until the customer writes again");
   dismiss->add_option("KEY", key, "The finding's key (see `nachfass findings`)")->required();
 
@@ -690,6 +791,11 @@ int main(int argc, char** argv) {
   auto* config = app.add_subcommand("config", "Configuration helpers");
   config->require_subcommand(1);
   config->add_subcommand("example", "Print a commented configuration template");
+
+  // `nachfass letter KEY ...`: runs from its own callback and exits (see letter_command.hpp).
+  add_letter_command(app, [&globals] {
+    return LetterGlobals{globals.config_file, globals.state_file, globals.now_text};
+  });
 
   try {
     app.parse(argc, argv);
@@ -708,6 +814,7 @@ int main(int argc, char** argv) {
     if (*scan) return run_scan(globals, maildir, json);
     if (*watch) return run_watch(globals);
     if (*findings) return run_findings(globals, json, all);
+    if (*customers) return run_customers(globals, json, all);
     if (*dismiss) return run_dismiss(globals, key);
     if (*snooze) return run_snooze(globals, key, until);
     if (*config) {

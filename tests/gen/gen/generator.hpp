@@ -24,6 +24,7 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,6 +146,9 @@ struct GeneratedMail {
   std::string boundary;      // for multipart bodies
   std::string content_type;  // the full Content-Type value
   std::string body;          // UTF-8 text of the person (quote included); HTML is derived from it
+  // The new text of `body`: what the writer wrote, without the quoted message (signature
+  // included). What a connector's body extraction should arrive at (before it cuts the signature).
+  std::string new_text;
   std::string return_path;   // envelope sender for inbound copies; empty for Sent and bounces
   std::string failed_recipient;  // BodyKind::report: the address that bounced
 
@@ -185,7 +189,25 @@ struct TruthCounts {
   std::size_t missing_message_id = 0;
   std::size_t subject_only_replies = 0;       // replies linked by nothing but their subject
   std::size_t thread_index_only_replies = 0;  // replies linked only by an Outlook Thread-Index
+  // The other detectors: positives, negatives and cases left out of scoring (unsure).
+  std::size_t stalled = 0, not_stalled = 0;
+  std::size_t lapsing = 0, lapsing_not_due = 0, lapsing_unsure = 0;
+  std::size_t quiet = 0, quiet_active = 0, quiet_unsure = 0;
+  std::size_t absences = 0, absence_findings = 0, absence_unsure = 0;
+  std::size_t stalled_unsure = 0;     // none by construction (the generator test checks)
+  std::size_t stalled_unlabeled = 0;  // threads ending with our word without a chosen text: none
 };
+
+// The terms the shipped default engagement rules have (issue 5), which the lapsing truth assumes;
+// the quality test compares them with default_rules().
+struct EngagementTerms {
+  std::string_view rule;
+  int before_end_days = 0;   // 0: follow up after the start instead
+  int after_start_days = 0;  // seminars: after the seminar day
+  int contact_window_days = 0;
+  int expire_after_days = 0;
+};
+std::span<const EngagementTerms> engagement_terms();
 
 // A customer message nobody from our side has answered.
 struct AwaitingReply {
@@ -206,11 +228,88 @@ struct ThreadTruth {
   std::vector<std::string> message_ids;  // parallel to source_ids; empty when missing
 };
 
+// How sure the truth is about a case. Cases near a threshold are never generated on purpose;
+// those the mix of random traffic puts there anyway are `unsure` and left out of scoring.
+enum class Label : std::uint8_t { positive, negative, unsure };
+std::string_view to_string(Label label);
+
+// A customer thread whose last personal message is ours (the stalled detector looks at all of
+// them). Our last text is chosen deliberately: it expects an answer (an offer, a question, a
+// proposed date), answers a customer's announced pause ("wir möchten noch etwas länger testen"),
+// or closes the matter ("Vielen Dank, damit ist alles erledigt."). Positive when it expects an
+// answer (or follows a pause) and has waited 12-80 days; negative when it closes, or waited less
+// than 2 days, or more than 100 days. Nothing else is generated.
+struct StalledTruth {
+  std::string thread_root;  // Message-ID of the thread's first message
+  std::string awaiting;     // Message-ID of our last message
+  std::string customer_domain;
+  std::string text_class;  // "expects", "pause", "closing"
+  UnixSeconds since = 0;   // our last message's date
+  Label label = Label::negative;
+};
+
+// An engagement started by a mail of the own trial system / contract / seminar registration. The
+// label follows the default rules (EngagementTerms): due when the follow-up date has passed (by
+// 3+ days), no outbound personal contact with the customer's domain happened in the contact
+// window (none within 3 days of its start either), no conversion or cancellation, and the
+// expiry is 3+ days ahead. Computed from what was actually emitted.
+struct EngagementTruth {
+  std::string rule;             // "trial", "contract", "seminar"
+  std::string customer_domain;  // the customer's domain
+  std::string start_message_id;
+  UnixSeconds started = 0;  // the start mail's date
+  std::string ends;         // ISO date the engagement ends (trials, contracts); "" for seminars
+  std::string event_day;    // seminars: the seminar's day (ISO); "" otherwise
+  std::string follow_up;    // ISO date of the follow-up
+  std::string state;        // due, contacted, converted, cancelled, not_yet, expired, unsure
+  Label label = Label::negative;
+};
+
+// A long-standing customer (company domain, or address on a freemail domain) with the contact
+// statistics QuietSettings defines: contact days are local days (Europe/Berlin) with personal
+// mail either way. Positive: eligible (first contact 190+ days ago, 10+ distinct personal
+// messages) and silent for 2x-to-300 days of the threshold; negative: silent at most 0.5x the
+// threshold, or clearly not eligible; else unsure.
+struct QuietTruth {
+  std::string customer;  // domain, or the address of a freemail individual
+  bool freemail = false;
+  int contact_days = 0;
+  int exchanges = 0;  // distinct personal messages either way
+  double median_gap = 0, p90_gap = 0, threshold_days = 0;
+  int silence_days = 0;
+  UnixSeconds first_contact = 0, last_contact = 0;
+  Label label = Label::negative;
+};
+
+// A customer thread that arrived while Anna was away (her out-of-office reply is in Sent).
+struct AbsenceItemTruth {
+  std::string thread_root;
+  UnixSeconds arrived = 0;
+  UnixSeconds answered = 0;  // 0: still unanswered
+  bool in_digest = false;    // unanswered, or answered 10+ days after it arrived
+};
+
+// An absence of the user, known from her out-of-office replies ("Ich bin bis einschließlich
+// 12.04.2026 nicht im Büro"). Positive when its digest is visible at `now` (AbsenceSettings:
+// from the return day for show_days, up to max_days while a thread is unanswered; 3-day margins)
+// and it lists at least one thread.
+struct AbsenceTruth {
+  std::string first_day;   // ISO date, the first out-of-office reply's local day
+  std::string last_day;    // the last day away, as the replies say
+  std::string return_day;  // the first working day after
+  std::vector<AbsenceItemTruth> items;  // every thread that arrived during it, by arrival
+  Label label = Label::negative;
+};
+
 struct GroundTruth {
   GeneratorOptions options;
   TruthCounts counts;
   std::vector<AwaitingReply> unanswered;  // findings, sorted by since
   std::vector<AwaitingReply> fresh;       // within the SLA at `now`: NOT findings
+  std::vector<StalledTruth> stalled;      // every customer thread whose last word is ours
+  std::vector<EngagementTruth> engagements;
+  std::vector<QuietTruth> quiet;  // every customer with personal mail
+  std::vector<AbsenceTruth> absences;
   bool has_threads = false;               // threads filled (small corpora only)
   std::vector<ThreadTruth> threads;       // in emission order
 };

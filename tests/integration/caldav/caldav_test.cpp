@@ -17,7 +17,9 @@
 
 #include "caldav/dav/caldav_calendar.hpp"
 #include "caldav/dav/url.hpp"
+#include "config/config.hpp"
 #include "core/reminder.hpp"
+#include "engine/calendar_items.hpp"
 
 namespace nachfass::caldav {
 namespace {
@@ -454,6 +456,192 @@ TEST_P(CaldavTest, BusyExpandsForeignRecurringEventsInOtherCalendars) {
   auto all = reader->busy(from, to, "");
   ASSERT_OK(all);
   EXPECT_NE(std::find(all->begin(), all->end(), BusyInterval{week2, week2 + 1800}), all->end());
+}
+
+// A calendar object as another client writes it.
+std::string vcalendar(std::string_view body) {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//Client//EN\r\n" + std::string(body) +
+         "END:VCALENDAR\r\n";
+}
+
+const std::string berlin_vtimezone =
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+    "DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+    "DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n";
+
+// The user's events as the detectors need them, in a calendar of their own ("Privat"): two
+// weeks of holidays, a seminar with attendees, a weekly all-day event since a year before, a
+// cancelled event, a one-day absence without DTEND. Local times are Europe/Berlin (CET, UTC+1).
+const std::vector<std::pair<std::string, std::string>> user_events{
+    {"urlaub.ics",
+     vcalendar("BEGIN:VEVENT\r\nUID:urlaub-2030@example.com\r\nDTSTAMP:20300101T000000Z\r\n"
+               "SUMMARY:Urlaub\r\nDTSTART;VALUE=DATE:20300114\r\nDTEND;VALUE=DATE:20300126\r\n"
+               "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")},
+    {"seminar.ics",
+     vcalendar(berlin_vtimezone +
+               "BEGIN:VEVENT\r\nUID:seminar-2030@example.com\r\nDTSTAMP:20300101T000000Z\r\n"
+               "SUMMARY:Schnupperseminar\\, CRM im Vertrieb\r\n"
+               "DTSTART;TZID=Europe/Berlin:20300110T090000\r\n"
+               "DTEND;TZID=Europe/Berlin:20300110T123000\r\n"
+               "ORGANIZER;CN=Anna Vogel:mailto:anna.vogel@example.com\r\n"
+               "ATTENDEE;ROLE=CHAIR;PARTSTAT=ACCEPTED:mailto:anna.vogel@example.com\r\n"
+               "ATTENDEE;PARTSTAT=ACCEPTED;CN=Sabine Keller:mailto:S.Keller@Mueller.de\r\n"
+               "ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=\"Braun, Jonas\":mailto:j.braun@schmidt-bau.d\r\n"
+               " e\r\n"
+               "ATTENDEE;PARTSTAT=DECLINED:mailto:absage@weber.de\r\n"
+               "END:VEVENT\r\n")},
+    {"homeoffice.ics",
+     vcalendar("BEGIN:VEVENT\r\nUID:homeoffice@example.com\r\nDTSTAMP:20290101T000000Z\r\n"
+               "SUMMARY:Homeoffice\r\nDTSTART;VALUE=DATE:20290105\r\nDTEND;VALUE=DATE:20290106\r\n"
+               "RRULE:FREQ=WEEKLY;BYDAY=FR\r\nEND:VEVENT\r\n")},
+    {"abgesagt.ics",
+     vcalendar("BEGIN:VEVENT\r\nUID:abgesagt@example.com\r\nDTSTAMP:20300101T000000Z\r\n"
+               "SUMMARY:Seminar (abgesagt)\r\nSTATUS:CANCELLED\r\n"
+               "DTSTART;VALUE=DATE:20300129\r\nDTEND;VALUE=DATE:20300130\r\nEND:VEVENT\r\n")},
+    {"abwesend.ics",
+     vcalendar("BEGIN:VEVENT\r\nUID:abwesend@example.com\r\nDTSTAMP:20300101T000000Z\r\n"
+               "SUMMARY:Abwesend\r\nDTSTART;VALUE=DATE:20300131\r\nEND:VEVENT\r\n")}};
+
+// 2030-01-01 00:00 UTC.
+constexpr UnixSeconds january_2030 = 1893456000;
+
+TEST_P(CaldavTest, ItemsReadsTheUsersEventsFromOtherCalendars) {
+  auto [port, id] = fresh("items-reminders");
+  ASSERT_TRUE(port);
+  // A reminder in our own calendar: never an item.
+  const UnixSeconds reminder_at = january_2030 + 9 * 86400 + 9 * 3600;
+  ASSERT_OK(
+      port->create(port->resource_href(id, "own.ics"), reminder("u-ffffffffffff", reminder_at)));
+
+  const std::string other_calendar = id.substr(0, id.rfind('/', id.size() - 2) + 1) + "nf-items-" +
+                                     std::to_string(::getpid()) + "-" +
+                                     std::to_string(std::time(nullptr)) + "/";
+  const std::string mkcalendar =
+      "<?xml version=\"1.0\"?><c:mkcalendar xmlns:d=\"DAV:\" "
+      "xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:set><d:prop><d:displayname>Privat"
+      "</d:displayname></d:prop></d:set></c:mkcalendar>";
+  auto made = raw_request(server_, "MKCALENDAR", other_calendar, mkcalendar,
+                          {"Content-Type: application/xml; charset=utf-8"});
+  ASSERT_EQ(made.status, 201) << made.body;
+  created_.push_back(other_calendar);
+  for (const auto& [name, body] : user_events) {
+    auto put = raw_request(server_, "PUT", other_calendar + name, body,
+                           {"Content-Type: text/calendar; charset=utf-8"});
+    ASSERT_EQ(put.status, 201) << name << ": " << put.body;
+  }
+
+  auto reader = open(account("unused"));
+  ASSERT_TRUE(reader);
+  const UnixSeconds from = january_2030;
+  const UnixSeconds to = january_2030 + 31 * 86400;  // February 1st
+  auto items = reader->items(from, to, id);
+  ASSERT_OK(items);
+  std::map<std::string, CalendarItem> by_uid;
+  for (const auto& item : *items) {
+    EXPECT_TRUE(by_uid.emplace(item.uid, item).second) << "twice: " << item.uid;
+  }
+  // Berlin midnight is 23:00 UTC the day before (CET).
+  auto midnight = [](int day_of_january) {
+    return january_2030 + (day_of_january - 1) * 86400 - 3600;
+  };
+
+  ASSERT_TRUE(by_uid.contains("urlaub-2030@example.com"));
+  const CalendarItem& urlaub = by_uid["urlaub-2030@example.com"];
+  EXPECT_EQ(urlaub.title, "Urlaub");
+  EXPECT_TRUE(urlaub.all_day);
+  EXPECT_EQ(urlaub.start, midnight(14));
+  EXPECT_EQ(urlaub.end, midnight(26));
+
+  ASSERT_TRUE(by_uid.contains("seminar-2030@example.com"));
+  const CalendarItem& seminar = by_uid["seminar-2030@example.com"];
+  EXPECT_EQ(seminar.title, "Schnupperseminar, CRM im Vertrieb");
+  EXPECT_FALSE(seminar.all_day);
+  EXPECT_EQ(seminar.start, january_2030 + 9 * 86400 + 8 * 3600);
+  EXPECT_EQ(seminar.end, january_2030 + 9 * 86400 + 11 * 3600 + 1800);
+  EXPECT_EQ(seminar.attendees,
+            (std::vector<std::string>{"s.keller@mueller.de", "j.braun@schmidt-bau.de"}));
+
+  // Fridays in January 2030: the 4th, 11th, 18th and 25th; the rule began a year before the
+  // range (Xandikos matches a time range against the first instance only).
+  for (const int day : {4, 11, 18, 25}) {
+    const std::string uid =
+        "homeoffice@example.com/203001" + std::string(day < 10 ? "0" : "") + std::to_string(day);
+    ASSERT_TRUE(by_uid.contains(uid)) << uid;
+    EXPECT_TRUE(by_uid[uid].all_day);
+    EXPECT_EQ(by_uid[uid].start, midnight(day));
+    EXPECT_EQ(by_uid[uid].end, midnight(day + 1));
+  }
+  EXPECT_FALSE(by_uid.contains("homeoffice@example.com/20291228")) << "before the range";
+
+  EXPECT_FALSE(by_uid.contains("abgesagt@example.com")) << "cancelled";
+  ASSERT_TRUE(by_uid.contains("abwesend@example.com"));
+  EXPECT_EQ(by_uid["abwesend@example.com"].start, midnight(31));
+  EXPECT_EQ(by_uid["abwesend@example.com"].end, midnight(32));
+
+  for (const auto& item : *items) EXPECT_NE(item.start, reminder_at) << "our own reminder";
+  // Not excluded: the reminder is an item like any other.
+  auto all = reader->items(from, to, "");
+  ASSERT_OK(all);
+  EXPECT_TRUE(std::any_of(all->begin(), all->end(),
+                          [&](const CalendarItem& item) { return item.start == reminder_at; }));
+}
+
+TEST_P(CaldavTest, EngineCalendarItemsExcludesTheConfiguredReminderCalendar) {
+  const std::string name = unique_name("items-engine");
+  auto port = open(account(name));
+  ASSERT_TRUE(port);
+  auto id = port->discover(true);
+  ASSERT_OK(id);
+  created_.push_back(*id);
+  const UnixSeconds reminder_at = january_2030 + 9 * 86400 + 9 * 3600;
+  ASSERT_OK(
+      port->create(port->resource_href(*id, "own.ics"), reminder("u-111111111111", reminder_at)));
+  const std::string other_calendar = id->substr(0, id->rfind('/', id->size() - 2) + 1) +
+                                     "nf-items-engine-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(std::time(nullptr)) + "/";
+  auto made = raw_request(server_, "MKCALENDAR", other_calendar);
+  ASSERT_EQ(made.status, 201) << made.body;
+  created_.push_back(other_calendar);
+  auto put = raw_request(server_, "PUT", other_calendar + "urlaub.ics", user_events[0].second,
+                         {"Content-Type: text/calendar; charset=utf-8"});
+  ASSERT_EQ(put.status, 201) << put.body;
+
+  Config config;
+  config.user.time_zone = "Europe/Berlin";
+  config.calendar.provider = CalendarProvider::caldav;
+  config.calendar.url = server_.root;
+  config.calendar.username = server_.username;
+  config.calendar.calendar = name;
+  if (!server_.password.empty()) {
+    ::setenv("NACHFASS_TEST_ITEMS_DAV_PASSWORD", server_.password.c_str(), 1);
+    config.calendar.password_env = "NACHFASS_TEST_ITEMS_DAV_PASSWORD";
+  }
+  std::vector<std::string> warnings;
+  // Ten days into the holidays: the window reaches 120 days back, 60 ahead.
+  const UnixSeconds now = january_2030 + 23 * 86400;
+  auto items =
+      engine::calendar_items(config, now, [&](std::string_view w) { warnings.emplace_back(w); });
+  ASSERT_OK(items);
+  EXPECT_TRUE(std::is_sorted(
+      items->begin(), items->end(),
+      [](const CalendarItem& a, const CalendarItem& b) { return a.start < b.start; }));
+  EXPECT_TRUE(std::any_of(items->begin(), items->end(), [](const CalendarItem& item) {
+    return item.uid == "urlaub-2030@example.com" && item.all_day && item.title == "Urlaub";
+  }));
+  for (const auto& item : *items) EXPECT_NE(item.start, reminder_at) << "the reminder calendar";
+
+  // A reminder calendar that does not exist yet excludes nothing and is not created.
+  config.calendar.calendar = unique_name("items-missing");
+  auto without = engine::calendar_items(config, now, {});
+  ASSERT_OK(without);
+  EXPECT_TRUE(std::any_of(without->begin(), without->end(),
+                          [&](const CalendarItem& item) { return item.start == reminder_at; }));
+  auto still_missing = open(account(config.calendar.calendar))->discover(false);
+  ASSERT_FALSE(still_missing);
+  EXPECT_EQ(still_missing.error().id, "caldav.no_calendar");
 }
 
 TEST_P(CaldavTest, CalendarDeletedBehindOurBackIsCollectionError) {

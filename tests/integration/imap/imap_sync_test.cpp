@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <map>
 #include <thread>
 
 #include "harness.hpp"
@@ -268,8 +269,11 @@ TEST_F(ImapSync, ConnectionCutMidFetchThenResumeLosesAndDuplicatesNothing) {
   o.batch_messages = 50;
   o.pipeline_depth = 2;
   {
+    // Cut inside INBOX after its first chunks. Dovecot runs the pipelined FETCHes at once when
+    // they read message bodies (BODY[TEXT]), so the next chunk's responses arrive before the
+    // first one's tagged OK; 150 kB (enough before bodies were fetched) can end before any OK.
     CuttingProxy proxy(
-        static_cast<std::uint16_t>(std::stoi(harness_.env.at("NACHFASS_IMAPS_PORT"))), 150'000);
+        static_cast<std::uint16_t>(std::stoi(harness_.env.at("NACHFASS_IMAPS_PORT"))), 300'000);
     auto config = harness_.config(ImapSecurity::tls);
     config.port = proxy.port();
     auto cut = imap::import_imap(config, *store_, {}, {}, o);
@@ -385,6 +389,155 @@ TEST_F(ImapSync, DraftIsAppendedWithItsUid) {
   EXPECT_GT(*appended->uid, 0u);
   ASSERT_EQ(
       harness_.doveadm("expunge -u anna mailbox Drafts uid " + std::to_string(*appended->uid)), 0);
+}
+
+// ---- Bodies (BODY.PEEK[TEXT]<0.16384>, a partial fetch, next to the header fields)
+
+std::map<std::string, std::string> bodies_by_message_id(const std::vector<Message>& messages) {
+  std::map<std::string, std::string> out;
+  for (const auto& m : messages) out[m.message_id] = m.body;
+  return out;
+}
+
+std::map<std::string, std::string> stored_bodies(Store& store) {
+  std::map<std::string, std::string> out;
+  for (const auto& m : stored(store)) {
+    auto body = store.message_body(m.source_id);
+    EXPECT_TRUE(body) << (body ? "" : body.error().to_string());
+    out[m.message_id] = body ? *body : "<error>";
+  }
+  return out;
+}
+
+std::string base64(std::string_view bytes) {
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    std::uint32_t group = std::uint32_t(static_cast<unsigned char>(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) group |= std::uint32_t(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    if (i + 2 < bytes.size()) group |= static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[(group >> 18) & 63];
+    out += alphabet[(group >> 12) & 63];
+    out += i + 1 < bytes.size() ? alphabet[(group >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? alphabet[group & 63] : '=';
+  }
+  return out;
+}
+
+void write_message(const std::filesystem::path& maildir, const std::string& name,
+                   const std::string& bytes) {
+  std::ofstream(maildir / "cur" / name, std::ios::binary) << bytes;
+}
+
+TEST_F(ImapSync, BodiesAreTheMaildirReadersBodies) {
+  TempDir tmp("bodies");
+  gen::GeneratorOptions generated;
+  generated.messages = 150;
+  generated.seed = 61;
+  generated.bodies = true;
+  gen::write_corpus(tmp.path, generated);
+  const auto maildir = tmp.path / "maildir";
+  // Base64 text of 40 KiB: the server sends 16 KiB of it ("BODY[TEXT]<0> {16384}"), cut inside a
+  // line; the text is the same as from the whole file.
+  std::string long_text;
+  for (int i = 0; long_text.size() < 30 * 1024; ++i)
+    long_text += "Zeile " + std::to_string(i) + ": Lieferung für München bestätigt.\n";
+  const std::string encoded = base64(long_text);
+  std::string wrapped;
+  for (std::size_t at = 0; at < encoded.size(); at += 76) wrapped += encoded.substr(at, 76) + "\n";
+  write_message(maildir, "1790000000.M1P1.body-long:2,S",
+                "From: Kunde <kunde@mueller.de>\nTo: anna.vogel@example.com\nSubject: Lang\n"
+                "Date: Mon, 16 Nov 2026 09:00:00 +0100\nMessage-ID: <body-long@mueller.de>\n"
+                "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+                "Content-Transfer-Encoding: base64\n\n" +
+                    wrapped);
+  write_message(maildir, "1790000001.M2P1.body-html:2,S",
+                "From: Kunde <kunde@mueller.de>\nTo: anna.vogel@example.com\nSubject: HTML\n"
+                "Date: Mon, 16 Nov 2026 10:00:00 +0100\nMessage-ID: <body-html@mueller.de>\n"
+                "MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b1\"\n\n"
+                "--b1\nContent-Type: text/html; charset=iso-8859-1\n"
+                "Content-Transfer-Encoding: quoted-printable\n\n<p>Gr=FC=DFe &amp; Dank</p>\n"
+                "--b1--\n");
+  load(maildir, true);
+  auto report = sync(options());
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_EQ(report->failed, 0u);
+
+  const auto expected = bodies_by_message_id(read_maildir(maildir));
+  const auto actual = stored_bodies(*store_);
+  ASSERT_EQ(actual.size(), expected.size());
+  std::size_t with_text = 0;
+  for (const auto& [id, body] : expected) {
+    auto found = actual.find(id);
+    ASSERT_NE(found, actual.end()) << id;
+    EXPECT_EQ(found->second, body) << id;
+    if (!body.empty()) ++with_text;
+  }
+  EXPECT_GE(with_text, expected.size() * 9 / 10);
+  EXPECT_EQ(actual.at("body-html@mueller.de"), "Grüße & Dank");
+  const std::string& long_body = actual.at("body-long@mueller.de");
+  EXPECT_EQ(long_body.rfind("Zeile 0: Lieferung für München bestätigt.\nZeile 1:", 0), 0u);
+  EXPECT_GT(long_body.size(), max_body_bytes - 64);
+  EXPECT_LE(long_body.size(), max_body_bytes);
+}
+
+TEST_F(ImapSync, AStoreFromBeforeBodiesGetsThemOnTheNextSync) {
+  TempDir tmp("upgrade");
+  auto truth = write_corpus(tmp.path, 120, 62);
+  load(tmp.path / "maildir", true);
+  const auto file = tmp.path / "state.db";
+  {
+    StoreOptions version_3;
+    version_3.migrations = builtin_migrations().first(3);
+    auto old = Store::open(file, version_3);
+    ASSERT_TRUE(old) << old.error().to_string();
+    auto first = imap::import_imap(harness_.config(), *old, {}, {}, options());
+    ASSERT_TRUE(first) << first.error().to_string();
+    EXPECT_EQ(first->added, truth.counts.messages);
+  }
+  auto upgraded = Store::open(file);
+  ASSERT_TRUE(upgraded) << upgraded.error().to_string();
+  store_.emplace(std::move(*upgraded));
+  auto missing = store_->message_source_ids_without_body("INBOX");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->size(), truth.counts.inbox);
+
+  auto report = sync(options());
+  ASSERT_TRUE(report) << report.error().to_string();
+  for (const auto& folder : report->per_folder) {
+    EXPECT_EQ(folder.mode, "full") << folder.folder;
+    EXPECT_EQ(folder.removed, 0u) << folder.folder;
+  }
+  EXPECT_EQ(*store_->message_count(), truth.counts.messages);  // updated, not duplicated
+  for (const char* folder : {"INBOX", "Sent"}) {
+    missing = store_->message_source_ids_without_body(folder);
+    ASSERT_TRUE(missing);
+    EXPECT_TRUE(missing->empty()) << folder;
+  }
+  EXPECT_TRUE(stored_bodies(*store_) == bodies_by_message_id(read_maildir(tmp.path / "maildir")));
+  expect_store_matches_server();
+
+  // Then back to incremental: nothing changed, no folder is opened.
+  auto again = sync(options());
+  ASSERT_TRUE(again) << again.error().to_string();
+  for (const auto& folder : again->per_folder) EXPECT_TRUE(folder.unchanged) << folder.folder;
+}
+
+TEST_F(ImapSync, AFullSyncDropsWhatAnOlderUidvalidityLeft) {
+  TempDir tmp("stale");
+  write_corpus(tmp.path, 40, 63);
+  load(tmp.path / "maildir", true);
+  // A message of an earlier UIDVALIDITY, with no cursor left to tell (as after migration 4).
+  Message stale;
+  stale.source_id = imap::imap_source_id("INBOX", 1, 1);
+  stale.folder = "INBOX";
+  stale.message_id = "stale@example.com";
+  ASSERT_TRUE(store_->upsert_messages(std::vector<Message>{stale}));
+  auto report = sync(options());
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_EQ(report->per_folder[0].removed, 1u);
+  expect_store_matches_server();
 }
 
 }  // namespace

@@ -613,7 +613,63 @@ TEST_F(StoreData, ForgettingResolvedFindingsKeepsOpenOnes) {
   EXPECT_NE(find_key(*rows, "u-3"), nullptr);
 }
 
+TEST_F(StoreData, FindingFieldsOfEveryKindRoundTrip) {
+  Finding lapsing = finding("l-1", FindingKind::lapsing);
+  lapsing.domain = "mueller.example";
+  lapsing.engagement = "trial";
+  lapsing.ends = "2026-03-26";
+  Finding quiet = finding("q-1", FindingKind::quiet, "last-contact:1000");
+  quiet.score_parts = {{"silence", 38, 60, "seit 41 Tagen still, sonst alle 9 Tage"},
+                       {"open_threads", 10, 20, "1 offene Anfrage"}};
+  Finding absence = finding("a-1", FindingKind::absence);
+  absence.items = {{"r1@x", "Angebot \"A\"; Teil 2", "hans@mueller.example", "Müller GmbH", 10, 0},
+                   {"r2@x", "", "", "", 20, 30}};
+  static constexpr std::array<FindingKind, 3> kinds{FindingKind::lapsing, FindingKind::quiet,
+                                                    FindingKind::absence};
+  ASSERT_TRUE(ok(store().record_findings(std::vector<Finding>{lapsing, quiet, absence}, kinds, 5)));
+  reopen();
+  auto rows = store().stored_findings();
+  ASSERT_TRUE(ok(rows));
+  const StoredFinding* l = find_key(*rows, "l-1");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->finding.domain, "mueller.example");
+  EXPECT_EQ(l->finding.engagement, "trial");
+  EXPECT_EQ(l->finding.ends, "2026-03-26");
+  EXPECT_TRUE(l->finding.score_parts.empty());
+  const StoredFinding* q = find_key(*rows, "q-1");
+  ASSERT_NE(q, nullptr);
+  ASSERT_EQ(q->finding.score_parts.size(), 2u);
+  EXPECT_EQ(q->finding.score_parts[0].name, "silence");
+  EXPECT_EQ(q->finding.score_parts[0].points, 38);
+  EXPECT_EQ(q->finding.score_parts[0].max_points, 60);
+  EXPECT_EQ(q->finding.score_parts[1].detail, "1 offene Anfrage");
+  const StoredFinding* a = find_key(*rows, "a-1");
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->finding.items.size(), 2u);
+  EXPECT_EQ(a->finding.items[0].subject, "Angebot \"A\"; Teil 2");
+  EXPECT_EQ(a->finding.items[0].customer, "Müller GmbH");
+  EXPECT_EQ(a->finding.items[0].answered, 0);
+  EXPECT_EQ(a->finding.items[1].arrived, 20);
+  EXPECT_EQ(a->finding.items[1].answered, 30);
+}
+
 // ---- Dismissals
+
+TEST_F(StoreData, DismissalOfAStalledThreadOrEngagementStaysWhateverIsAwaited) {
+  ASSERT_TRUE(ok(store().dismiss("s-1", "offer@x", 100)));
+  ASSERT_TRUE(ok(store().dismiss("q-1", "last-contact:1000", 100)));
+  auto all = store().dismissals();
+  ASSERT_TRUE(ok(all));
+  const Dismissal& stalled = all->find(std::string_view("s-1"))->second;
+  EXPECT_TRUE(stalled.covers(finding("s-1", FindingKind::stalled, "offer@x")));
+  EXPECT_TRUE(stalled.covers(finding("s-1", FindingKind::stalled, "follow-up@x")));
+  EXPECT_FALSE(stalled.covers(finding("s-2", FindingKind::stalled, "offer@x")));
+  EXPECT_TRUE(stalled.covers(finding("s-1", FindingKind::lapsing, "")));
+  const Dismissal& quiet = all->find(std::string_view("q-1"))->second;
+  EXPECT_TRUE(quiet.covers(finding("q-1", FindingKind::quiet, "last-contact:1000")));
+  // In contact again, then a new silence: a new finding under the same key, shown again.
+  EXPECT_FALSE(quiet.covers(finding("q-1", FindingKind::quiet, "last-contact:9000")));
+}
 
 TEST_F(StoreData, DismissalAppliesOnlyToTheAwaitedMessage) {
   ASSERT_TRUE(ok(store().dismiss("u-1", "first@x", 100)));

@@ -1,0 +1,22 @@
+# cmake -DSOURCE_DIR=<plugin/templates> -DOUTPUT=<file.cpp> -DFILES=<a;b;...> -P embed.cmake
+# Writes a C++ source defining nachfass::letters::builtin_templates() with the bytes of FILES
+# (paths relative to SOURCE_DIR), so an installed binary needs no data files.
+set(out "// Generated from plugin/templates by plugin/templates/embed.cmake at build time.\n")
+string(APPEND out "#include \"letters/builtin_templates.hpp\"\n\nnamespace nachfass::letters {\nnamespace {\n")
+set(table "")
+set(index 0)
+foreach(file IN LISTS FILES)
+  file(READ "${SOURCE_DIR}/${file}" hex HEX)
+  string(LENGTH "${hex}" hex_length)
+  math(EXPR size "${hex_length} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
+  string(APPEND out "constexpr char file_${index}[] = {${bytes}'\\0'};\n")
+  string(APPEND table "    {\"${file}\", std::string_view(file_${index}, ${size})},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND out "}  // namespace\n\nstd::span<const BuiltinTemplate> builtin_templates() {\n")
+string(APPEND out "  static constexpr BuiltinTemplate files[] = {\n${table}  };\n  return files;\n}\n\n")
+string(APPEND out "}  // namespace nachfass::letters\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")
