@@ -121,9 +121,9 @@ void BM_ThreadDirectoryDetectAll(benchmark::State& state) {
   for (auto _ : state) {
     const Threads t = thread_messages(in.corpus, identities());
     const Directory directory = build_directory(in.corpus, identities(), directory_input);
-    const DetectionInput detection{in.corpus, t, identities(), directory, calendar(), rules,
-                                   in.texts, UnansweredRule{2 * 9 * 3600}, {}, {}, in.now,
-                                   Language::de};
+    const DetectionInput detection{in.corpus,  t,     identities(), directory,
+                                   calendar(), rules, in.texts,     UnansweredRule{2 * 9 * 3600},
+                                   {},         {},    in.now,       Language::de};
     const auto f = detect_all(detection);
     threads = t.threads.size();
     customers = directory.customers().size();
@@ -172,10 +172,7 @@ void BM_Floor(benchmark::State& state) {
 BENCHMARK(BM_Floor)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Thread)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ThreadAndDetect)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ThreadDirectoryDetectAll)
-    ->Arg(100'000)
-    ->Arg(1'000'000)
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ThreadDirectoryDetectAll)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace nachfass

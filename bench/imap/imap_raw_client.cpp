@@ -41,7 +41,12 @@ struct Raw {
           return out;
         }
       }
-      search_from = buffer.size() >= marker.size() ? buffer.size() - marker.size() : 0;
+      // Not found yet: search the new data, overlapping the marker's length. Found but its line
+      // is not complete yet: search from the same place again (not past it).
+      if (at == std::string::npos)
+        search_from = buffer.size() >= marker.size() ? buffer.size() - marker.size() : 0;
+      else
+        search_from = at >= 2 ? at - 2 : 0;
       char chunk[65536];
       const std::size_t n = s.read_some(asio::buffer(chunk));
       bytes += n;
@@ -77,8 +82,10 @@ int main(int argc, char** argv) {
   }
   const char* password = std::getenv(password_env.c_str());
   if (!password) return 2;
+  // The same items the sync fetches: the header fields and the start of the body text.
   const std::string items = "(UID FLAGS INTERNALDATE ENVELOPE BODY.PEEK[HEADER.FIELDS (" +
-                            std::string(nachfass::imap::fetched_header_fields()) + ")])";
+                            std::string(nachfass::imap::fetched_header_fields()) +
+                            ")] BODY.PEEK[TEXT]<0.16384>)";
   auto t0 = std::chrono::steady_clock::now();
   asio::io_context io;
   asio::ssl::context context(asio::ssl::context::tls_client);

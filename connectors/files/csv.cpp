@@ -129,11 +129,13 @@ void merge_contact(std::size_t entry_index, std::vector<Contact>& contacts, Cont
 std::string kind_of(std::string_view text) {
   const std::string v = ascii::lower(trim(text));
   static constexpr std::pair<std::string_view, std::string_view> german[] = {
-      {"testzugang", "trial"},      {"test", "trial"},       {"testphase", "trial"},
-      {"testlizenz", "trial"},      {"probe", "trial"},      {"vertrag", "contract"},
-      {"leasing", "contract"},      {"wartungsvertrag", "contract"},
-      {"abo", "subscription"},      {"abonnement", "subscription"},
-      {"seminar", "seminar"},       {"schulung", "seminar"}, {"webinar", "seminar"}};
+      {"testzugang", "trial"}, {"test", "trial"},
+      {"testphase", "trial"},  {"testlizenz", "trial"},
+      {"probe", "trial"},      {"vertrag", "contract"},
+      {"leasing", "contract"}, {"wartungsvertrag", "contract"},
+      {"abo", "subscription"}, {"abonnement", "subscription"},
+      {"seminar", "seminar"},  {"schulung", "seminar"},
+      {"webinar", "seminar"}};
   for (auto [word, rule] : german)
     if (v == word) return std::string(rule);
   return v;
@@ -267,7 +269,8 @@ CsvTable split_csv(std::string_view text, std::string_view origin) {
 
 std::optional<std::int32_t> parse_day(std::string_view text) {
   text = trim(text);
-  if (auto cut = text.find_first_of(" T"); cut != std::string_view::npos) text = text.substr(0, cut);
+  if (auto cut = text.find_first_of(" T"); cut != std::string_view::npos)
+    text = text.substr(0, cut);
   std::optional<int> year, month, day;
   if (const auto dash = text.find('-'); dash != std::string_view::npos) {
     const auto dash2 = text.find('-', dash + 1);
@@ -319,9 +322,8 @@ CustomerImport parse_customers_csv(std::string_view bytes, std::string_view orig
   const int tier = find_column(keys, {"tier", "stufe"});
   const int ignore = find_column(keys, {"ignore", "ignorieren"});
   if (company < 0 && domain < 0 && email < 0) {
-    result.warnings.push_back(
-        file_skipped(origin, header.line,
-                     "no column company/firma, domain or email/e-mail in the header row"));
+    result.warnings.push_back(file_skipped(
+        origin, header.line, "no column company/firma, domain or email/e-mail in the header row"));
     return result;
   }
 
@@ -465,8 +467,7 @@ EngagementImport parse_engagements_csv(std::string_view bytes, std::string_view 
     const Row row{csv_row};
     EngagementRecord record;
     record.customer = std::string(row.cell(customer));
-    if (record.customer.find('@') != std::string::npos ||
-        is_domain(ascii::lower(record.customer)))
+    if (record.customer.find('@') != std::string::npos || is_domain(ascii::lower(record.customer)))
       record.customer = ascii::lower(record.customer);
     if (record.customer.empty()) {
       warn("no customer");
@@ -491,7 +492,8 @@ EngagementImport parse_engagements_csv(std::string_view bytes, std::string_view 
         continue;
       }
       if (*end_day < *start_day) {
-        warn("end " + quote_for_message(end_cell) + " is before start " + quote_for_message(start_cell));
+        warn("end " + quote_for_message(end_cell) + " is before start " +
+             quote_for_message(start_cell));
         continue;
       }
       record.end_day = *end_day;

@@ -74,9 +74,9 @@ struct EngagementImport {
 // Engagements CSV. Columns:
 //   customer | kunde               a domain, an address or a company name (required)
 //   kind | art | rule | typ        a rule name (trial, contract, seminar, ...) or the German
-//                                  Testzugang / Test / Vertrag / Leasing / Abo / Abonnement (-> trial,
-//                                  contract, contract, subscription, subscription); any other value
-//                                  is kept lower-cased (required)
+//                                  Testzugang / Test / Vertrag / Leasing / Abo / Abonnement (->
+//                                  trial, contract, contract, subscription, subscription); any
+//                                  other value is kept lower-cased (required)
 //   start | beginn | startdatum    2026-03-26 or 26.03.2026 (required)
 //   end | ende | enddatum          the same; empty = from the rule's length; not before start
 // `origin` of a record is "FILE:LINE".

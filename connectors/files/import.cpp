@@ -39,22 +39,22 @@ Result<std::string> read_file(const std::filesystem::path& file) {
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad())
-    return make_error(ErrorScope::item, "files.unreadable",
-                      "cannot read " + file.string() +
-                          ": read error \xE2\x80\x94 check the disk / Lesefehler");
+    return make_error(
+        ErrorScope::item, "files.unreadable",
+        "cannot read " + file.string() + ": read error \xE2\x80\x94 check the disk / Lesefehler");
   std::string text = std::move(content).str();
   if (text.size() > max_import_bytes)
     return make_error(ErrorScope::item, "files.too_large",
-                      file.string() + " is larger than an import file may be (64 MiB) "
-                                      "\xE2\x80\x94 split it / Datei zu groß, bitte aufteilen");
+                      file.string() +
+                          " is larger than an import file may be (64 MiB) "
+                          "\xE2\x80\x94 split it / Datei zu groß, bitte aufteilen");
   return text;
 }
 
 }  // namespace
 
 CustomerImport parse_customers_file(std::string_view bytes, std::string_view origin) {
-  return looks_like_vcard(bytes) ? parse_vcards(bytes, origin)
-                                 : parse_customers_csv(bytes, origin);
+  return looks_like_vcard(bytes) ? parse_vcards(bytes, origin) : parse_customers_csv(bytes, origin);
 }
 
 Result<CustomerImport> read_customers_file(const std::filesystem::path& file) {

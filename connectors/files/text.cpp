@@ -119,9 +119,12 @@ std::string cp1252_to_utf8(std::string_view bytes) {
 }
 
 std::string to_utf8(std::string_view bytes) {
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  else if (bytes.starts_with("\xFF\xFE")) return utf16_to_utf8(bytes.substr(2), true);
-  else if (bytes.starts_with("\xFE\xFF")) return utf16_to_utf8(bytes.substr(2), false);
+  if (bytes.starts_with("\xEF\xBB\xBF"))
+    bytes.remove_prefix(3);
+  else if (bytes.starts_with("\xFF\xFE"))
+    return utf16_to_utf8(bytes.substr(2), true);
+  else if (bytes.starts_with("\xFE\xFF"))
+    return utf16_to_utf8(bytes.substr(2), false);
   if (is_utf8(bytes)) return std::string(bytes);
   return cp1252_to_utf8(bytes);
 }

@@ -261,7 +261,8 @@ std::optional<CustomerEntry> build_entry(const Card& card, std::string_view orig
       if (raw.empty()) continue;
       std::string email = normalize_email(raw);
       if (email.empty()) {
-        warnings.push_back(skipped(origin, property.line, "invalid e-mail address " + quote_for_message(raw)));
+        warnings.push_back(
+            skipped(origin, property.line, "invalid e-mail address " + quote_for_message(raw)));
         continue;
       }
       if (seen_emails.insert(email).second) emails.push_back(std::move(email));
@@ -337,8 +338,7 @@ CustomerImport parse_vcards(std::string_view bytes, std::string_view origin) {
     }
     if (iequals(content, "BEGIN:VCARD")) {
       if (card && !card_broken)
-        result.warnings.push_back(
-            skipped(origin, card->begin_line, "card without END:VCARD"));
+        result.warnings.push_back(skipped(origin, card->begin_line, "card without END:VCARD"));
       card = Card{logical.line, {}};
       card_broken = false;
       after_binary = false;
@@ -356,16 +356,16 @@ CustomerImport parse_vcards(std::string_view bytes, std::string_view origin) {
     auto property = parse_property(logical);
     if (!property) {
       if (after_binary) continue;
-      result.warnings.push_back(skipped(
-          origin, logical.line,
-          "malformed line (expected NAME:value) in the card from line " +
-              std::to_string(card->begin_line)));
+      result.warnings.push_back(
+          skipped(origin, logical.line,
+                  "malformed line (expected NAME:value) in the card from line " +
+                      std::to_string(card->begin_line)));
       card_broken = true;
       continue;
     }
     const std::string encoding = ascii::upper(parameter(*property, "ENCODING"));
-    after_binary = encoding == "B" || encoding == "BASE64" ||
-                   has_parameter_value(*property, "TYPE", "BASE64");
+    after_binary =
+        encoding == "B" || encoding == "BASE64" || has_parameter_value(*property, "TYPE", "BASE64");
     card->properties.push_back(std::move(*property));
   }
   if (card && !card_broken)

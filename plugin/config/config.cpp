@@ -119,8 +119,8 @@ constexpr std::array<std::string_view, 14> kCalendarKeys{"provider",
                                                          "ca_file",
                                                          "insecure_skip_verify_for_host",
                                                          "bearer_token_env"};
-constexpr std::array<std::string_view, 5> kRuleSections{"unanswered", "lapsing", "stalled",
-                                                        "quiet", "absence"};
+constexpr std::array<std::string_view, 5> kRuleSections{"unanswered", "lapsing", "stalled", "quiet",
+                                                        "absence"};
 constexpr std::array<std::string_view, 2> kLettersKeys{"signature", "templates_dir"};
 constexpr std::array<std::string_view, 7> kCheckedSections{
     "user", "business", "rules", "mail", "calendar", "letters", "customers"};
@@ -772,17 +772,16 @@ std::optional<int> get_int(const toml::table& table, std::string_view section, s
 // ---- [rules.lapsing.<name>], [rules.stalled], [rules.quiet], [rules.absence], [customers]
 
 constexpr std::array<std::string_view, 20> kLapsingKeys{
-    "enabled",        "engagement",     "start_from",     "start_subject",
-    "start_body",     "event_titles",   "length_days",    "before_end_days",
+    "enabled",          "engagement",          "start_from",        "start_subject",
+    "start_body",       "event_titles",        "length_days",       "before_end_days",
     "after_start_days", "contact_window_days", "expire_after_days", "extend_from",
-    "extend_subject", "extend_body",    "convert_from",   "convert_subject",
-    "convert_body",   "cancel_from",    "cancel_subject", "cancel_body"};
-constexpr std::array<std::string_view, 6> kStalledKeys{"enabled",  "after",   "max_age_days",
-                                                       "expects_answer", "closing",
-                                                       "customer_pause"};
+    "extend_subject",   "extend_body",         "convert_from",      "convert_subject",
+    "convert_body",     "cancel_from",         "cancel_subject",    "cancel_body"};
+constexpr std::array<std::string_view, 6> kStalledKeys{
+    "enabled", "after", "max_age_days", "expects_answer", "closing", "customer_pause"};
 constexpr std::array<std::string_view, 8> kQuietKeys{
-    "enabled",      "min_history_months", "min_exchanges",    "upper_percentile",
-    "gap_factor",   "median_factor",      "min_silence_days", "max_silence_days"};
+    "enabled",    "min_history_months", "min_exchanges",    "upper_percentile",
+    "gap_factor", "median_factor",      "min_silence_days", "max_silence_days"};
 constexpr std::array<std::string_view, 6> kAbsenceKeys{
     "enabled", "event_titles", "min_business_days", "merge_gap_days", "show_days", "max_days"};
 constexpr std::array<std::string_view, 5> kCustomersKeys{"files", "engagement_files", "ignore",
@@ -790,9 +789,8 @@ constexpr std::array<std::string_view, 5> kCustomersKeys{"files", "engagement_fi
 constexpr std::array<std::string_view, 2> kTierKeys{"sla", "stall_after"};
 constexpr std::array<std::string_view, 5> kEntryKeys{"name", "domains", "tier", "ignore",
                                                      "contacts"};
-constexpr std::array<std::string_view, 8> kContactKeys{"email",      "name",  "first_name",
-                                                       "last_name",  "title", "salutation",
-                                                       "phone",      "tier"};
+constexpr std::array<std::string_view, 8> kContactKeys{
+    "email", "name", "first_name", "last_name", "title", "salutation", "phone", "tier"};
 
 std::optional<bool> get_bool(const toml::table& table, std::string_view section,
                              std::string_view key, Problems& problems) {
@@ -823,9 +821,8 @@ std::optional<double> get_number(const toml::table& table, std::string_view sect
 }
 
 // A list of patterns: every element compiled; the first bad one reported with its key.
-std::optional<std::vector<Pattern>> get_patterns(const toml::table& table,
-                                                 std::string_view section, std::string_view key,
-                                                 Problems& problems) {
+std::optional<std::vector<Pattern>> get_patterns(const toml::table& table, std::string_view section,
+                                                 std::string_view key, Problems& problems) {
   auto texts = get_strings(table, section, key,
                            "a list of regular expressions as strings, e.g. [\"Angebot\", "
                            "\"offer\"]",
@@ -908,20 +905,23 @@ void parse_lapsing_rule(const toml::table& table, std::string_view name, Rules& 
   const bool mail_start = !rule.start.subject.empty() || !rule.start.from.empty();
   if (!mail_start && !rule.start.body.empty()) {
     problems.add("config.bad_value", where,
-                 section + ": start_body needs start_subject or start_from patterns too — body "
-                           "patterns alone would mean reading every mail's text");
+                 section +
+                     ": start_body needs start_subject or start_from patterns too — body "
+                     "patterns alone would mean reading every mail's text");
     return;
   }
   if (!mail_start && rule.event_title.empty() && is_new) {
     problems.add("config.missing", where,
-                 section + ": nothing starts this engagement — give start_subject (or "
-                           "start_from) patterns, or event_titles, or list its rows in "
-                           "[customers] engagement_files");
+                 section +
+                     ": nothing starts this engagement — give start_subject (or "
+                     "start_from) patterns, or event_titles, or list its rows in "
+                     "[customers] engagement_files");
   }
   if (!rule.before_end_days && !rule.after_start_days) {
     problems.add("config.missing", where,
-                 section + ": no follow-up date — give before_end_days (e.g. 7) or "
-                           "after_start_days (e.g. 3)");
+                 section +
+                     ": no follow-up date — give before_end_days (e.g. 7) or "
+                     "after_start_days (e.g. 3)");
     return;
   }
   if (is_new) {
@@ -937,8 +937,7 @@ void parse_stalled(const toml::table& table, std::int64_t day_seconds, Config& c
   check_keys(table, kSection, kStalledKeys, problems);
   StalledSettings& stalled = config.rules.stalled;
   if (auto enabled = get_bool(table, kSection, "enabled", problems)) stalled.enabled = *enabled;
-  constexpr std::string_view kAfter =
-      "a duration in business time such as \"5 business days\"";
+  constexpr std::string_view kAfter = "a duration in business time such as \"5 business days\"";
   if (auto after = get_string(table, kSection, "after", kAfter, problems)) {
     const std::string text(trim(*after));
     const auto seconds = parse_business_duration(text, day_seconds);
@@ -966,14 +965,14 @@ void parse_quiet(const toml::table& table, QuietSettings& quiet, Problems& probl
   if (auto v = get_int(table, kSection, "min_exchanges", 2, 100000,
                        "a number of messages from 2 to 100000", problems))
     quiet.min_exchanges = *v;
-  if (auto v = get_int(table, kSection, "upper_percentile", 50, 100,
-                       "a percentile from 50 to 100", problems))
+  if (auto v = get_int(table, kSection, "upper_percentile", 50, 100, "a percentile from 50 to 100",
+                       problems))
     quiet.upper_percentile = *v;
-  if (auto v = get_number(table, kSection, "gap_factor", 1.0, 100.0, "a number from 1 to 100",
-                          problems))
+  if (auto v =
+          get_number(table, kSection, "gap_factor", 1.0, 100.0, "a number from 1 to 100", problems))
     quiet.gap_factor = *v;
-  if (auto v = get_number(table, kSection, "median_factor", 1.0, 100.0,
-                          "a number from 1 to 100", problems))
+  if (auto v = get_number(table, kSection, "median_factor", 1.0, 100.0, "a number from 1 to 100",
+                          problems))
     quiet.median_factor = *v;
   if (auto v = get_int(table, kSection, "min_silence_days", 1, 3660,
                        "a number of days from 1 to 3660", problems))
@@ -999,8 +998,7 @@ void parse_absence(const toml::table& table, AbsenceSettings& absence, Problems&
     absence.merge_gap_days = *v;
   if (auto v = get_int(table, kSection, "show_days", 1, 366, kDays, problems))
     absence.show_days = *v;
-  if (auto v = get_int(table, kSection, "max_days", 1, 366, kDays, problems))
-    absence.max_days = *v;
+  if (auto v = get_int(table, kSection, "max_days", 1, 366, kDays, problems)) absence.max_days = *v;
 }
 
 std::optional<Salutation> parse_salutation(std::string_view text) {
@@ -1017,8 +1015,8 @@ void parse_customer_entry(const toml::table& table, std::string_view section, in
                           Problems& problems) {
   check_keys(table, section, kEntryKeys, problems);
   CustomerEntry entry;
-  entry.origin = source + ":" + std::to_string(table.source().begin.line) + " [[customers.entries]] " +
-                 std::to_string(index + 1);
+  entry.origin = source + ":" + std::to_string(table.source().begin.line) +
+                 " [[customers.entries]] " + std::to_string(index + 1);
   if (auto name = get_string(table, section, "name", "the company name as a string", problems))
     entry.name = std::string(trim(*name));
   if (auto domains = get_strings(table, section, "domains",
@@ -1027,7 +1025,8 @@ void parse_customer_entry(const toml::table& table, std::string_view section, in
       std::string domain = lower(trim(text));
       if (domain.starts_with('@')) domain.erase(0, 1);
       if (!is_domain(domain)) {
-        problems.bad_value(*node, dotted(section, "domains"), "a mail domain such as \"keller.de\"");
+        problems.bad_value(*node, dotted(section, "domains"),
+                           "a mail domain such as \"keller.de\"");
         continue;
       }
       entry.domains.push_back(std::move(domain));
@@ -1109,9 +1108,9 @@ void parse_customers(const toml::table& table, std::int64_t day_seconds, Config&
   CustomersConfig& customers = config.customers;
   customers.files = get_paths(table, kSection, "files", problems);
   customers.engagement_files = get_paths(table, kSection, "engagement_files", problems);
-  if (auto ignore = get_strings(table, kSection, "ignore",
-                                "a list of addresses and domains, e.g. [\"lieferant.de\"]",
-                                problems)) {
+  if (auto ignore =
+          get_strings(table, kSection, "ignore",
+                      "a list of addresses and domains, e.g. [\"lieferant.de\"]", problems)) {
     for (const auto& [text, node] : *ignore) {
       std::string item = lower(trim(text));
       if (item.starts_with('@')) item.erase(0, 1);
@@ -1169,8 +1168,8 @@ void parse_customers(const toml::table& table, std::int64_t day_seconds, Config&
       int index = 0;
       for (const toml::node& element : *entries) {
         if (const auto* entry = element.as_table()) {
-          parse_customer_entry(*entry, "customers.entries", index,
-                               config.source.string(), customers, problems);
+          parse_customer_entry(*entry, "customers.entries", index, config.source.string(),
+                               customers, problems);
         } else {
           problems.wrong_type(element, "customers.entries", "tables [[customers.entries]]");
         }
@@ -1194,15 +1193,14 @@ void finish_tiers(Config& config, Problems& problems, const toml::table& root) {
       tier.stall_business_seconds = config.stall_after.seconds;
     }
   }
-  const Tier standard = *std::find_if(tiers.begin(), tiers.end(),
-                                      [](const Tier& t) { return t.name == "standard"; });
+  const Tier standard =
+      *std::find_if(tiers.begin(), tiers.end(), [](const Tier& t) { return t.name == "standard"; });
   for (Tier& tier : configured) {
     auto existing = std::find_if(tiers.begin(), tiers.end(),
                                  [&](const Tier& t) { return t.name == tier.name; });
     const Tier base = existing != tiers.end() ? *existing : standard;
     if (tier.sla_business_seconds == 0) tier.sla_business_seconds = base.sla_business_seconds;
-    if (tier.stall_business_seconds == 0)
-      tier.stall_business_seconds = base.stall_business_seconds;
+    if (tier.stall_business_seconds == 0) tier.stall_business_seconds = base.stall_business_seconds;
     if (existing != tiers.end()) {
       *existing = tier;
     } else {
@@ -1221,8 +1219,8 @@ void finish_tiers(Config& config, Problems& problems, const toml::table& root) {
       problems.add("config.bad_value",
                    customers != nullptr ? customers->source() : toml::source_region{},
                    "customers.entries: tier \"" + entry.tier + "\" (" + entry.origin +
-                       ") is not a tier — known: " + join(names) +
-                       "; add [customers.tiers." + entry.tier + "] to define it");
+                       ") is not a tier — known: " + join(names) + "; add [customers.tiers." +
+                       entry.tier + "] to define it");
     }
   }
 }
@@ -1508,13 +1506,13 @@ void parse_calendar(const toml::table& table, const toml::source_region& where,
 void parse_letters(const toml::table& table, LettersConfig& letters, Problems& problems) {
   constexpr std::string_view kSection = "letters";
   check_keys(table, kSection, kLettersKeys, problems);
-  if (auto signature = get_string(table, kSection, "signature",
-                                  "the signature as a string (\"\"\"...\"\"\" for several lines)",
-                                  problems)) {
+  if (auto signature =
+          get_string(table, kSection, "signature",
+                     "the signature as a string (\"\"\"...\"\"\" for several lines)", problems)) {
     letters.signature = std::string(trim(*signature));
   }
-  if (auto dir = get_string(table, kSection, "templates_dir", "a directory name as a string",
-                            problems)) {
+  if (auto dir =
+          get_string(table, kSection, "templates_dir", "a directory name as a string", problems)) {
     letters.templates_dir = expand_home(trim(*dir));
   }
 }
@@ -1783,8 +1781,11 @@ std::string rules_template() {
 # customer said they would think it over, and nothing came back for this long (standard tier).
 after = "5 business days"
 # Older threads are left to the "quiet customer" check.
-max_age_days = )toml" + std::to_string(rules.stalled.max_age_days) + "\n";
-  out += "# Our message qualifies when its subject or new text matches one of these (case is ignored).\n";
+max_age_days = )toml" +
+         std::to_string(rules.stalled.max_age_days) + "\n";
+  out +=
+      "# Our message qualifies when its subject or new text matches one of these (case is "
+      "ignored).\n";
   out += pattern_list("expects_answer", rules.stalled.expects_answer);
   out += "# ... never when it matches one of these.\n";
   out += pattern_list("closing", rules.stalled.closing);
@@ -1793,7 +1794,8 @@ max_age_days = )toml" + std::to_string(rules.stalled.max_age_days) + "\n";
   out += R"toml(
 [rules.quiet]
 # Long-standing customers who went quiet: enough history, then a silence far beyond their usual gap.
-min_history_months = )toml" + std::to_string(rules.quiet.min_history_months) +
+min_history_months = )toml" +
+         std::to_string(rules.quiet.min_history_months) +
          "\nmin_exchanges = " + std::to_string(rules.quiet.min_exchanges) +
          "\n# Quiet when the silence exceeds max(gap_factor x upper percentile of the gaps,\n"
          "# median_factor x median gap, min_silence_days).\nupper_percentile = " +

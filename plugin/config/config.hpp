@@ -190,9 +190,10 @@ struct Config {
   CustomersConfig customers;
   // [rules.lapsing.<name>], [rules.stalled], [rules.quiet], [rules.absence]: default_rules() with
   // what the file changes. A rule table of the defaults' names changes only the keys it gives; a
-  // new name adds a rule. Patterns are compiled here: a bad one is a config.bad_value naming its key.
+  // new name adds a rule. Patterns are compiled here: a bad one is a config.bad_value naming its
+  // key.
   Rules rules;
-  BusinessDuration stall_after;  // [rules.stalled] after: the "standard" tier's stall time
+  BusinessDuration stall_after;           // [rules.stalled] after: the "standard" tier's stall time
   std::vector<ReservedSection> reserved;  // in name order
   // The file it was loaded from; for parse_config() the source name; empty for default_config().
   std::filesystem::path source;

@@ -112,8 +112,8 @@ StatedDays read_out_of_office(std::string_view text, Day sent) {
 
     const Day day = to_day(d.date);
     const bool end_word = has_any_word(before, end_words);
-    if (!end_word && (has_any_word(before, return_before, true) ||
-                      has_any_word(after, return_after))) {
+    if (!end_word &&
+        (has_any_word(before, return_before, true) || has_any_word(after, return_after))) {
       if (!returning && day > sent) returning = day;
       continue;
     }
@@ -165,13 +165,15 @@ std::string reason_text(Day first, Day last, int total, int open, int late, Lang
   std::string text;
   if (language == Language::de) {
     text = "Während Ihrer Abwesenheit (" + range + ") ";
-    text += total == 1 ? "kam 1 Kundenanfrage" : "kamen " + std::to_string(total) + " Kundenanfragen";
+    text +=
+        total == 1 ? "kam 1 Kundenanfrage" : "kamen " + std::to_string(total) + " Kundenanfragen";
     if (open == 0)
       text += total == 1 ? ", sie ist nicht mehr offen" : ", keine davon ist noch offen";
     else if (total == 1)
       text += ", sie ist noch offen";
     else
-      text += ", " + std::to_string(open) + (open == 1 ? " davon ist" : " davon sind") + " noch offen";
+      text +=
+          ", " + std::to_string(open) + (open == 1 ? " davon ist" : " davon sind") + " noch offen";
     if (late > 0)
       text += "; " + std::to_string(late) + (late == 1 ? " wurde" : " wurden") +
               " erst nach Ablauf der Frist beantwortet";
@@ -213,11 +215,10 @@ std::vector<Finding> detect_absence(const DetectionInput& input) {
   for (MessageIndex i = 0; i < corpus.size(); ++i) {
     const MessageRecord& r = corpus[i];
     if (r.automation == Automation::none || r.date > now || r.from == empty_atom) continue;
-    const bool out_of_office =
-        r.automation == Automation::out_of_office_subject ||
-        ((r.automation == Automation::autoreply_header ||
-          r.automation == Automation::auto_submitted) &&
-         is_out_of_office_subject(corpus.text(r.subject)));
+    const bool out_of_office = r.automation == Automation::out_of_office_subject ||
+                               ((r.automation == Automation::autoreply_header ||
+                                 r.automation == Automation::auto_submitted) &&
+                                is_out_of_office_subject(corpus.text(r.subject)));
     if (!out_of_office) continue;
     auto [it, inserted] = user_address.try_emplace(r.from, false);
     if (inserted) it->second = input.identities.is_user(corpus.text(r.from));
@@ -355,8 +356,7 @@ std::vector<Finding> detect_absence(const DetectionInput& input) {
         const Customer& customer = input.directory[c];
         std::int64_t sla = input.directory.tier_of(customer).sla_business_seconds;
         if (sla <= 0) sla = input.unanswered.sla_business_seconds;
-        const bool is_late =
-            answered && calendar.business_seconds_between(r.date, *answered) > sla;
+        const bool is_late = answered && calendar.business_seconds_between(r.date, *answered) > sla;
         if (answered && !is_late) continue;
         DigestItem item;
         const Thread& thread = input.threads.threads[id];

@@ -101,10 +101,9 @@ class LocalDays {
     auto it = std::upper_bound(periods_.begin(), periods_.end(), instant,
                                [](UnixSeconds t, const Period& p) { return t < p.begin; });
     if (it != periods_.begin() && instant < std::prev(it)->end) return std::prev(it)->offset;
-    const date::sys_info info =
-        zone_->get_info(date::sys_seconds{std::chrono::seconds{instant}});
-    const Period period{info.begin.time_since_epoch().count(),
-                        info.end.time_since_epoch().count(), info.offset.count()};
+    const date::sys_info info = zone_->get_info(date::sys_seconds{std::chrono::seconds{instant}});
+    const Period period{info.begin.time_since_epoch().count(), info.end.time_since_epoch().count(),
+                        info.offset.count()};
     periods_.insert(std::upper_bound(periods_.begin(), periods_.end(), period.begin,
                                      [](UnixSeconds t, const Period& p) { return t < p.begin; }),
                     period);
@@ -153,7 +152,8 @@ std::string one_decimal(double value, Language language) {
 
 std::string usual_text(int median_days, Language language) {
   if (language == Language::de)
-    return median_days <= 1 ? "sonst täglich" : "sonst alle " + std::to_string(median_days) + " Tage";
+    return median_days <= 1 ? "sonst täglich"
+                            : "sonst alle " + std::to_string(median_days) + " Tage";
   return median_days <= 1 ? "usually every day"
                           : "usually every " + std::to_string(median_days) + " days";
 }
@@ -195,7 +195,8 @@ std::vector<Finding> detect_quiet(const DetectionInput& input) {
   std::vector<bool> answered_ids;
   auto mark_answered = [&](Atom id) {
     if (id == empty_atom) return;
-    if (id >= answered_ids.size()) answered_ids.resize(std::size_t{id} + 1 + answered_ids.size() / 2);
+    if (id >= answered_ids.size())
+      answered_ids.resize(std::size_t{id} + 1 + answered_ids.size() / 2);
     answered_ids[id] = true;
   };
   std::vector<std::pair<CustomerIndex, std::size_t>> addressed;  // customer, recipient position
@@ -203,9 +204,9 @@ std::vector<Finding> detect_quiet(const DetectionInput& input) {
     const MessageRecord& r = corpus[i];
     if (r.date > now || r.automation != Automation::none) continue;
     // A copy in Sent without a usable From is still ours.
-    const std::uint32_t party =
-        r.from != empty_atom ? parties.of(r.from)
-                             : (r.folder_role == FolderRole::sent ? party_own : party_none);
+    const std::uint32_t party = r.from != empty_atom
+                                    ? parties.of(r.from)
+                                    : (r.folder_role == FolderRole::sent ? party_own : party_none);
     if (party == party_none) continue;
     seen[i] = {r.date, party, r.message_id};
     if (party == party_own) {
@@ -222,9 +223,8 @@ std::vector<Finding> detect_quiet(const DetectionInput& input) {
         if (recipient == party_own) continue;
         ++external;
         if (recipient == party_other) continue;
-        if (std::find_if(addressed.begin(), addressed.end(), [&](const auto& a) {
-              return a.first == recipient;
-            }) == addressed.end())
+        if (std::find_if(addressed.begin(), addressed.end(),
+                         [&](const auto& a) { return a.first == recipient; }) == addressed.end())
           addressed.emplace_back(recipient, p);
       }
       // A mass mailing is not a contact.
@@ -315,9 +315,8 @@ std::vector<Finding> detect_quiet(const DetectionInput& input) {
     const std::size_t rank = static_cast<std::size_t>(
         std::ceil(static_cast<double>(percentile) / 100.0 * static_cast<double>(gaps.size())));
     const std::int32_t upper = gaps[std::clamp<std::size_t>(rank, 1, gaps.size()) - 1];
-    const double threshold =
-        std::max({settings.gap_factor * upper, settings.median_factor * median,
-                  static_cast<double>(settings.min_silence_days)});
+    const double threshold = std::max({settings.gap_factor * upper, settings.median_factor * median,
+                                       static_cast<double>(settings.min_silence_days)});
     const std::int32_t silence = today - days.back();
     if (!(silence > threshold) || silence > settings.max_silence_days) continue;
 
@@ -374,17 +373,16 @@ std::vector<Finding> detect_quiet(const DetectionInput& input) {
 
     // Silence: 0 points at the threshold, 60 at three times the threshold.
     const double excess = (silence / threshold - 1.0) / 2.0;
-    const int silence_points =
-        static_cast<int>(std::lround(60.0 * std::clamp(excess, 0.0, 1.0)));
+    const int silence_points = static_cast<int>(std::lround(60.0 * std::clamp(excess, 0.0, 1.0)));
     const int threshold_days = static_cast<int>(std::ceil(threshold));
     ScorePart silence_part{"silence", silence_points, 60, {}};
-    silence_part.detail =
-        language == Language::de
-            ? "Seit " + std::to_string(silence) + " Tagen kein Kontakt, " +
-                  usual_text(median, language) + " (Schwelle " +
-                  std::to_string(threshold_days) + " Tage)"
-            : "No contact for " + std::to_string(silence) + " days, " + usual_text(median, language) +
-                  " (threshold " + std::to_string(threshold_days) + " days)";
+    silence_part.detail = language == Language::de
+                              ? "Seit " + std::to_string(silence) + " Tagen kein Kontakt, " +
+                                    usual_text(median, language) + " (Schwelle " +
+                                    std::to_string(threshold_days) + " Tage)"
+                              : "No contact for " + std::to_string(silence) + " days, " +
+                                    usual_text(median, language) + " (threshold " +
+                                    std::to_string(threshold_days) + " days)";
 
     // Reply speed: our median reply time recently against the nine months before. A median of
     // (almost) zero before would make any reply look infinitely slower; a quarter of an hour is

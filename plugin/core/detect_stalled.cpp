@@ -28,11 +28,15 @@ Category category_of(const Pattern& pattern) {
 std::string_view category_text(Category category, Language language) {
   const bool de = language == Language::de;
   switch (category) {
-    case Category::offer: return de ? "Angebot" : "Offer";
-    case Category::date: return de ? "Terminvorschlag" : "Proposed date";
-    case Category::question: return de ? "Frage" : "Question";
+    case Category::offer:
+      return de ? "Angebot" : "Offer";
+    case Category::date:
+      return de ? "Terminvorschlag" : "Proposed date";
+    case Category::question:
+      return de ? "Frage" : "Question";
     case Category::ask:
-    case Category::message: break;
+    case Category::message:
+      break;
   }
   return de ? "Nachricht" : "Message";
 }

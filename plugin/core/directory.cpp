@@ -18,7 +18,9 @@ namespace {
 
 constexpr std::int64_t fallback_business_day_seconds = 9 * 3600;
 
-std::string normalize_address(std::string_view text) { return ascii::lower(ascii::trim(text)); }
+std::string normalize_address(std::string_view text) {
+  return ascii::lower(ascii::trim(text));
+}
 
 std::string normalize_domain(std::string_view text) {
   text = ascii::trim(text);
@@ -66,7 +68,7 @@ void merge_contact(Contact& into, const Contact& from) {
 
 // One external address seen in personal mail.
 struct MailAddress {
-  std::string email;  // lower-cased
+  std::string email;       // lower-cased
   bool qualifies = false;  // sent us personal mail, or we sent it mail (personal or automated)
   std::vector<std::pair<Atom, std::uint32_t>> names;  // display name -> times seen
 };
@@ -124,7 +126,6 @@ class Builder {
   } parts_;
 
  private:
-
   std::vector<std::int32_t> slot_by_atom_;
   std::vector<MailAddress> mail_;
   std::unordered_map<std::string, std::int32_t> slot_by_email_;
@@ -137,7 +138,8 @@ class Builder {
 
 std::int32_t Builder::slot(Atom atom) {
   if (atom == empty_atom) return no_address;
-  if (atom >= slot_by_atom_.size()) slot_by_atom_.resize(atom + std::size_t{1} + atom / 4, unknown_slot);
+  if (atom >= slot_by_atom_.size())
+    slot_by_atom_.resize(atom + std::size_t{1} + atom / 4, unknown_slot);
   std::int32_t& cached = slot_by_atom_[atom];
   if (cached != unknown_slot) return cached;
   const std::string email = normalize_address(corpus_.text(atom));
@@ -177,8 +179,7 @@ void Builder::scan_mail() {
     // confirmation) makes its recipients customers; an automatic answer of ours (out-of-office,
     // bounce, anything replying to a message) and automated mail from outside (a supplier's
     // newsletter) make nobody one.
-    if (record.automation != Automation::none && !(from_us && starts_something(record)))
-      continue;
+    if (record.automation != Automation::none && !(from_us && starts_something(record))) continue;
     const std::int32_t sender = slot(record.from);
     if (sender >= 0) {
       mail_[static_cast<std::size_t>(sender)].qualifies = true;
@@ -290,8 +291,7 @@ void Builder::apply_entries(const std::vector<CustomerEntry>& entries, EntrySour
       if (!contact.email.empty() && identities_.is_own(contact.email)) continue;  // a colleague
       // Only a customer that already claims the address can list it (claims and contacts move
       // together): the linear search is for repeated addresses only.
-      const bool listed =
-          !contact.email.empty() && lookup(address_claims_, contact.email) == index;
+      const bool listed = !contact.email.empty() && lookup(address_claims_, contact.email) == index;
       if (!contact.email.empty()) claim_address(contact.email, index);
       Customer& customer = parts_.customers[index];
       if (!listed) {
@@ -366,9 +366,9 @@ void Builder::group_mail() {
     Contact& contact = listed ? contact_of(customer, address.email) : customer.contacts.back();
     if (contact.name.empty() && !address.names.empty()) {
       // The most frequent name; on a tie the first seen.
-      const auto best = std::max_element(
-          address.names.begin(), address.names.end(),
-          [](const auto& a, const auto& b) { return a.second < b.second; });
+      const auto best =
+          std::max_element(address.names.begin(), address.names.end(),
+                           [](const auto& a, const auto& b) { return a.second < b.second; });
       contact.name = std::string(ascii::trim(corpus_.text(best->first)));
     }
   }
@@ -413,9 +413,7 @@ void Builder::index() {
 
 void Builder::count_mail() {
   const auto& by_atom = parts_.by_atom;
-  auto customer_of = [&](Atom atom) {
-    return atom < by_atom.size() ? by_atom[atom] : no_customer;
-  };
+  auto customer_of = [&](Atom atom) { return atom < by_atom.size() ? by_atom[atom] : no_customer; };
   auto& customers = parts_.customers;
   auto touch = [&](CustomerIndex c, UnixSeconds date) {
     Customer& customer = customers[c];

@@ -87,10 +87,10 @@ struct Customer {
   std::vector<Contact> contacts;  // the mail history's contacts merged with imported ones
   std::string tier = "standard";
   bool ignored = false;
-  bool freemail = false;  // an individual on a freemail domain
-  bool from_mail = false;       // seen in the mail history
-  bool from_import = false;     // named by an imported file
-  bool from_config = false;     // named by the config
+  bool freemail = false;     // an individual on a freemail domain
+  bool from_mail = false;    // seen in the mail history
+  bool from_import = false;  // named by an imported file
+  bool from_config = false;  // named by the config
 
   // From the mail history, personal (non-automated) messages only, up to the corpus's end (a
   // customer known only from our automated mail has zero counts and no contact dates).

@@ -55,7 +55,9 @@ std::optional<std::pair<std::size_t, std::size_t>> Pattern::span(std::string_vie
   }
 }
 
-bool Pattern::search(std::string_view text) const { return span(text).has_value(); }
+bool Pattern::search(std::string_view text) const {
+  return span(text).has_value();
+}
 
 std::optional<std::string> Pattern::find(std::string_view text, std::string_view group) const {
   if (!compiled_) return std::nullopt;

@@ -58,8 +58,8 @@ struct EngagementRule {
 
   // Start by mail. The config requires `from` or `subject` patterns here (body patterns alone
   // would mean reading every mail's body). Subjects with a reply or forward prefix ("AW:",
-  // "Re:", "WG:", "Fwd:") never start an engagement. The customer is the first party of the mail (From,
-  // then To, then Cc) that is neither own nor ignored nor matched by `start.from`.
+  // "Re:", "WG:", "Fwd:") never start an engagement. The customer is the first party of the mail
+  // (From, then To, then Cc) that is neither own nor ignored nor matched by `start.from`.
   MailMatch start;
   // Start by calendar event: an event whose title matches; its attendees are the customers
   // (one engagement per customer), the event's end is the engagement's start for `after_days`.
@@ -88,8 +88,8 @@ struct EngagementRule {
 
 // A row of an imported engagements CSV: customer, kind (a rule name), start and end date.
 struct EngagementRecord {
-  std::string customer;  // a domain, an address, or a company name in the directory
-  std::string rule;      // EngagementRule::name
+  std::string customer;        // a domain, an address, or a company name in the directory
+  std::string rule;            // EngagementRule::name
   std::int32_t start_day = 0;  // days since 1970-01-01 (civil date in the user's zone)
   std::int32_t end_day = 0;    // 0 = from the rule's length
   std::string origin;          // "vertraege.csv:7"

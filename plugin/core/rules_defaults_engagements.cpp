@@ -75,8 +75,8 @@ std::vector<Pattern> cancellations(std::string_view not_about) {
   };
   std::vector<Pattern> patterns;
   for (std::string_view word : words) {
-    const std::string source = "^(?!.*\\b(?:" + std::string(not_about) + ")\\b).*(?:" +
-                               std::string(word) + ")";
+    const std::string source =
+        "^(?!.*\\b(?:" + std::string(not_about) + ")\\b).*(?:" + std::string(word) + ")";
     if (auto pattern = Pattern::compile(source)) patterns.push_back(std::move(*pattern));
   }
   return patterns;

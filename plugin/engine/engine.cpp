@@ -48,7 +48,12 @@ Result<ImportReport> import_maildir(const std::filesystem::path& root, Store& st
       callbacks.progress = [&](std::size_t done, std::size_t total) {
         progress({folder.name, done, total});
       };
-    auto scan = maildir::scan_folder(folder, known, callbacks);
+    // Messages stored before bodies were kept (state migration 4) are read again, once.
+    auto without_body = store.message_source_ids_without_body(folder.name);
+    if (!without_body) return without_body.error();
+    std::unordered_set<std::string> skip = known;
+    for (const auto& id : *without_body) skip.erase(id);
+    auto scan = maildir::scan_folder(folder, skip, callbacks);
     if (!scan) {
       if (warning) warning(scan.error().to_string());
       continue;  // collection scope: skip this folder this round

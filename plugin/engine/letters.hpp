@@ -35,11 +35,11 @@
 namespace nachfass::engine {
 
 struct LetterRequest {
-  std::string key;                    // the finding's key (see `nachfass findings`)
-  std::string kind;                   // empty: letters::default_kind(finding)
-  std::optional<Language> language;   // empty: [user] language
-  letters::ApologySlots slots;        // apology: what happened, what changed, a gesture
-  std::string thread;                 // absence digests: the item's thread root; empty: see above
+  std::string key;                   // the finding's key (see `nachfass findings`)
+  std::string kind;                  // empty: letters::default_kind(finding)
+  std::optional<Language> language;  // empty: [user] language
+  letters::ApologySlots slots;       // apology: what happened, what changed, a gesture
+  std::string thread;                // absence digests: the item's thread root; empty: see above
 };
 
 struct PreparedLetter {

@@ -1,5 +1,7 @@
 #include "letters/letters.hpp"
 
+#include "core/text_dates.hpp"
+
 #include <array>
 #include <cmath>
 #include <string>
@@ -14,7 +16,7 @@ namespace {
 constexpr std::array<std::string_view, 6> kinds = {"late-reply", "apology",  "follow-up",
                                                    "renewal",    "win-back", "welcome-back"};
 
-constexpr std::array<VariableInfo, 16> variables = {{
+constexpr std::array<VariableInfo, 17> variables = {{
     {"greeting", false,
      "the salutation line: \"Sehr geehrte Frau Keller,\", \"Guten Tag Petra Keller,\", "
      "\"Guten Tag,\" / \"Dear Ms Keller,\", \"Dear Petra Keller,\", \"Hello,\""},
@@ -22,19 +24,24 @@ constexpr std::array<VariableInfo, 16> variables = {{
     {"company", true, "the customer's company name"},
     {"subject", true, "the thread's subject without reply prefixes"},
     {"reply_subject", true, "\"AW: <subject>\" / \"Re: <subject>\"; set only for a reply"},
-    {"waiting", true, "how long the customer has waited: \"seit 6 Werktagen\" / \"for 6 business "
-                      "days\" (unanswered threads)"},
-    {"relationship", true, "how long we have worked together: \"seit über drei Jahren\" / \"for "
-                           "more than three years\" (a year or more)"},
-    {"engagement", false, "what ends: \"Ihre Testphase\", \"Ihr Vertrag\" / \"your trial\", \"your "
-                          "contract\""},
-    {"ends", true, "the day it ends: \"31.12.2026\" / \"31 December 2026\""},
+    {"waiting", true,
+     "how long the customer has waited: \"seit 6 Werktagen\" / \"for 6 business "
+     "days\" (unanswered threads)"},
+    {"relationship", true,
+     "how long we have worked together: \"seit über drei Jahren\" / \"for "
+     "more than three years\" (a year or more)"},
+    {"engagement", false,
+     "what ends: \"Ihre Testphase\", \"Ihr Vertrag\" / \"your trial\", \"your "
+     "contract\""},
+    {"ends", true, "the day it ends, when that is today or later: \"31.12.2026\" / \"31 December 2026\""},
+    {"ended", true, "the day it ended, when that is past (then `ends` is absent)"},
     {"what_happened", true, "apology: what went wrong (--what)"},
     {"what_changed", true, "apology: what we changed (--changed)"},
     {"gesture", true, "apology: a goodwill gesture (--gesture)"},
     {"user_name", true, "the user's name from [user]"},
-    {"signature_lines", false, "the signature from [letters], one list item per line (the user's "
-                               "name when there is no signature); may be an empty list"},
+    {"signature_lines", false,
+     "the signature from [letters], one list item per line (the user's "
+     "name when there is no signature); may be an empty list"},
     {"has_signature", false, "true when signature_lines is not empty"},
     {"kind", false, "the letter kind: \"late-reply\", ..."},
 }};
@@ -80,12 +87,12 @@ std::string last_word(std::string_view name) {
 }
 
 std::string number_word(long n, Language language) {
-  static constexpr std::array<std::string_view, 13> de = {
-      "null", "einem", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn",
-      "elf",  "zwölf"};
+  static constexpr std::array<std::string_view, 13> de = {"null", "einem", "zwei",   "drei", "vier",
+                                                          "fünf", "sechs", "sieben", "acht", "neun",
+                                                          "zehn", "elf",   "zwölf"};
   static constexpr std::array<std::string_view, 13> en = {
-      "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-      "eleven", "twelve"};
+      "zero",  "one",   "two",  "three", "four",   "five",  "six",
+      "seven", "eight", "nine", "ten",   "eleven", "twelve"};
   if (n >= 0 && n < 13) return std::string(language == Language::de ? de[n] : en[n]);
   return std::to_string(n);
 }
@@ -106,8 +113,8 @@ std::string relationship_text(const std::optional<Customer>& customer, UnixSecon
       std::floor(static_cast<double>(now - customer->first_contact) / seconds_per_year));
   if (years < 1) return {};
   if (language == Language::de)
-    return years == 1 ? "seit über einem Jahr" : "seit über " + number_word(years, language) +
-                                                     " Jahren";
+    return years == 1 ? "seit über einem Jahr"
+                      : "seit über " + number_word(years, language) + " Jahren";
   return years == 1 ? "for more than a year"
                     : "for more than " + number_word(years, language) + " years";
 }
@@ -133,6 +140,14 @@ std::string engagement_text(std::string_view engagement, Language language) {
 }
 
 // "2026-12-31" -> "31.12.2026" / "31 December 2026"; empty when it is not such a date.
+// "YYYY-MM-DD" of an instant (UTC; a finding's `ends` is a local date, and the hours between
+// the two do not matter for "has it ended").
+std::string iso_day(UnixSeconds instant) {
+  const auto days = static_cast<std::int32_t>(instant >= 0 ? instant / 86400
+                                                           : (instant - 86399) / 86400);
+  return iso_date(from_day_number(days));
+}
+
 std::string date_text(std::string_view iso, Language language) {
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return {};
   for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
@@ -161,7 +176,9 @@ Value text_or_absent(std::string text) {
 
 }  // namespace
 
-std::span<const std::string_view> builtin_kinds() { return kinds; }
+std::span<const std::string_view> builtin_kinds() {
+  return kinds;
+}
 
 std::string_view default_kind(const Finding& finding) {
   switch (finding.kind) {
@@ -190,7 +207,9 @@ std::optional<Language> parse_language(std::string_view code) {
   return std::nullopt;
 }
 
-std::span<const VariableInfo> letter_variable_names() { return variables; }
+std::span<const VariableInfo> letter_variable_names() {
+  return variables;
+}
 
 std::string greeting(const std::optional<Contact>& contact, std::string_view display_name,
                      Language language) {
@@ -241,16 +260,20 @@ Variables letter_variables(const LetterInput& input) {
     company = clean(f.customer);
   v["company"] = text_or_absent(company);
 
-  const std::string subject_source = input.thread_subject.empty() ? f.subject : input.thread_subject;
+  const std::string subject_source =
+      input.thread_subject.empty() ? f.subject : input.thread_subject;
   v["subject"] = text_or_absent(clean(base_subject(subject_source)));
-  v["reply_subject"] = text_or_absent(
-      input.in_thread && !clean(base_subject(subject_source)).empty()
-          ? reply_subject(subject_source, language)
-          : std::string());
+  v["reply_subject"] =
+      text_or_absent(input.in_thread && !clean(base_subject(subject_source)).empty()
+                         ? reply_subject(subject_source, language)
+                         : std::string());
   v["waiting"] = text_or_absent(waiting_text(f, language));
   v["relationship"] = text_or_absent(relationship_text(input.customer, input.now, language));
   v["engagement"] = text_or_absent(engagement_text(f.engagement, language));
-  v["ends"] = text_or_absent(date_text(f.ends, language));
+  // An end already past is "ended", so that no letter says "runs until" about last month.
+  const bool past = !f.ends.empty() && input.now > 0 && f.ends < iso_day(input.now);
+  v["ends"] = text_or_absent(past ? std::string() : date_text(f.ends, language));
+  v["ended"] = text_or_absent(past ? date_text(f.ends, language) : std::string());
   v["what_happened"] = text_or_absent(clean(input.slots.what_happened));
   v["what_changed"] = text_or_absent(clean(input.slots.what_changed));
   v["gesture"] = text_or_absent(clean(input.slots.gesture));

@@ -41,15 +41,15 @@ std::string key_of(Language language, std::string_view kind, Part part) {
 
 int line_at(std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset),
-                                         '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
 }
 
 Error template_error(std::string_view origin, std::string_view text, std::size_t offset,
                      std::string_view what) {
-  return make_error(ErrorScope::fatal, "letters.template",
-                    std::string(origin) + ":" + std::to_string(line_at(text, offset)) + ": " +
-                        std::string(what));
+  return make_error(
+      ErrorScope::fatal, "letters.template",
+      std::string(origin) + ":" + std::to_string(line_at(text, offset)) + ": " + std::string(what));
 }
 
 // kainjow reports "Unclosed section \"x\" at 123" with a byte offset; turn it into a line.
@@ -165,8 +165,9 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   if (in) content << in.rdbuf();
   if (!in || in.bad())
     return make_error(ErrorScope::fatal, "letters.template_unreadable",
-                      path.string() + ": cannot be read — check that the file exists and is "
-                                      "readable");
+                      path.string() +
+                          ": cannot be read — check that the file exists and is "
+                          "readable");
   return content.str();
 }
 
@@ -199,8 +200,9 @@ Result<void> check_template(std::string_view text, Part part, std::string_view o
     if (sigil == '!') continue;
     if (sigil == '>')
       return template_error(origin, text, start,
-                            "partials ({{>" + content + "}}) are not supported — write the text "
-                                                        "into the template");
+                            "partials ({{>" + content +
+                                "}}) are not supported — write the text "
+                                "into the template");
     if (sigil == '=')
       return template_error(origin, text, start,
                             "changing the delimiters ({{=...=}}) is not supported");
@@ -230,22 +232,21 @@ Result<void> check_template(std::string_view text, Part part, std::string_view o
                             "unescaped {{{" + content + "}}} in an HTML template — write {{" +
                                 content + "}} so that the value is escaped");
     if (content == ".") {
-      if (open.empty())
-        return template_error(origin, text, start, "{{.}} outside a section");
+      if (open.empty()) return template_error(origin, text, start, "{{.}} outside a section");
       continue;
     }
     const VariableInfo* info = find_variable(content);
-    if (info->optional &&
-        std::none_of(open.begin(), open.end(),
-                     [&](const Open& o) { return o.name == content && !o.inverted; }))
+    if (info->optional && std::none_of(open.begin(), open.end(), [&](const Open& o) {
+          return o.name == content && !o.inverted;
+        }))
       return template_error(origin, text, start,
                             "\"" + content + "\" may be empty: print it inside {{#" + content +
                                 "}}...{{/" + content + "}} so that an empty value leaves no gap");
   }
   if (!open.empty())
-    return template_error(origin, text, open.back().offset,
-                          "section \"" + open.back().name + "\" is never closed — add {{/" +
-                              open.back().name + "}}");
+    return template_error(
+        origin, text, open.back().offset,
+        "section \"" + open.back().name + "\" is never closed — add {{/" + open.back().name + "}}");
   mustache::mustache parsed{std::string(text)};
   if (!parsed.is_valid()) return kainjow_error(origin, text, parsed.error_message());
   return {};
@@ -261,8 +262,8 @@ TemplateSet TemplateSet::builtin() {
   return set;
 }
 
-Result<void> TemplateSet::add(Language language, std::string_view kind, Part part,
-                              std::string text, std::string origin) {
+Result<void> TemplateSet::add(Language language, std::string_view kind, Part part, std::string text,
+                              std::string origin) {
   if (auto checked = check_template(text, part, origin); !checked) return checked.error();
   templates_[key_of(language, kind, part)] = Source{std::move(text), std::move(origin)};
   return {};
@@ -276,13 +277,12 @@ Result<TemplateSet> TemplateSet::load(const std::filesystem::path& user_dir) {
     const auto dir = user_dir / std::string(language_code(language));
     if (!std::filesystem::is_directory(dir, ec)) continue;
     std::vector<std::filesystem::path> files;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
-         it.increment(ec))
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
       files.push_back(it->path());
     if (ec)
-      return make_error(ErrorScope::fatal, "letters.template_unreadable",
-                        dir.string() + ": cannot be listed (" + ec.message() +
-                            ") — check its permissions");
+      return make_error(
+          ErrorScope::fatal, "letters.template_unreadable",
+          dir.string() + ": cannot be listed (" + ec.message() + ") — check its permissions");
     std::sort(files.begin(), files.end());
     for (const auto& path : files) {
       // <kind>.<part>.mustache; other files (notes, backups) are not templates.
@@ -295,7 +295,8 @@ Result<TemplateSet> TemplateSet::load(const std::filesystem::path& user_dir) {
       if (!part) continue;
       auto text = read_file(path);
       if (!text) return text.error();
-      if (auto added = set.add(language, stem.substr(0, dot), *part, std::move(*text), path.string());
+      if (auto added =
+              set.add(language, stem.substr(0, dot), *part, std::move(*text), path.string());
           !added)
         return added.error();
     }

@@ -1002,7 +1002,8 @@ FROM findings ORDER BY key
     finding.engagement = use->text(17);
     finding.ends = use->text(18);
     if (!read_finding_details(use->text(19), finding)) {
-      return corrupt_error(impl_->file, "stored finding " + finding.key + " has unreadable details");
+      return corrupt_error(impl_->file,
+                           "stored finding " + finding.key + " has unreadable details");
     }
     findings.push_back(std::move(stored));
   }

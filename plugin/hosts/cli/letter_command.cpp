@@ -55,8 +55,8 @@ nlohmann::ordered_json to_json(const engine::PreparedLetter& p, const DraftLocat
   };
   if (p.answered_item) out["thread"] = p.answered_item->thread_root;
   if (draft)
-    out["draft"] = {{"folder", draft->folder}, {"uid", draft->id},
-                    {"uidvalidity", draft->uidvalidity}};
+    out["draft"] = {
+        {"folder", draft->folder}, {"uid", draft->id}, {"uidvalidity", draft->uidvalidity}};
   if (with_bodies) {
     out["text"] = p.letter.text;
     out["html"] = p.letter.html;
@@ -81,8 +81,9 @@ int run(const LetterGlobals& globals, const LetterOptions& options) {
     request.language = letters::parse_language(options.language);
     if (!request.language)
       return report(make_error(ErrorScope::account, "usage.bad_language",
-                               "--lang \"" + options.language + "\" is not a language of the "
-                                                                "letters — use de or en"));
+                               "--lang \"" + options.language +
+                                   "\" is not a language of the "
+                                   "letters — use de or en"));
   }
   request.slots = {options.what_happened, options.what_changed, options.gesture};
   request.thread = options.thread;
@@ -164,7 +165,8 @@ int run_letter(const LetterGlobals& globals, const LetterOptions& options) {
 void add_letter_command(CLI::App& app, std::function<LetterGlobals()> globals) {
   auto options = std::make_shared<LetterOptions>();
   auto* letter = app.add_subcommand(
-      "letter", "Write the first draft of a reply for a finding into the Drafts folder (never sent)");
+      "letter",
+      "Write the first draft of a reply for a finding into the Drafts folder (never sent)");
   letter->add_option("KEY", options->key, "The finding's key (see `nachfass findings`)")
       ->required();
   letter->add_option("--kind", options->kind,

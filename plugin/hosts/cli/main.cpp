@@ -52,7 +52,9 @@ int report(const Error& error) {
 }
 
 // Problems that do not stop a command (a malformed row in an imported file): one line each.
-void print_warning(std::string_view text) { std::cerr << "nachfass: warning: " << text << "\n"; }
+void print_warning(std::string_view text) {
+  std::cerr << "nachfass: warning: " << text << "\n";
+}
 
 const char* tr(Language language, const char* de, const char* en) {
   return language == Language::de ? de : en;
@@ -134,11 +136,16 @@ nlohmann::ordered_json items_json(const Finding& f) {
 std::string_view kind_text(FindingKind kind, Language language) {
   const bool de = language == Language::de;
   switch (kind) {
-    case FindingKind::unanswered: return de ? "unbeantwortet" : "unanswered";
-    case FindingKind::stalled: return de ? "ohne Reaktion" : "stalled";
-    case FindingKind::lapsing: return de ? "läuft aus" : "lapsing";
-    case FindingKind::quiet: return de ? "still geworden" : "gone quiet";
-    case FindingKind::absence: return de ? "nach Abwesenheit" : "after absence";
+    case FindingKind::unanswered:
+      return de ? "unbeantwortet" : "unanswered";
+    case FindingKind::stalled:
+      return de ? "ohne Reaktion" : "stalled";
+    case FindingKind::lapsing:
+      return de ? "läuft aus" : "lapsing";
+    case FindingKind::quiet:
+      return de ? "still geworden" : "gone quiet";
+    case FindingKind::absence:
+      return de ? "nach Abwesenheit" : "after absence";
   }
   return "";
 }
@@ -187,7 +194,8 @@ void print_findings(const engine::Evaluation& evaluation, const engine::Detectio
     std::string what = f.subject;
     if (f.kind == FindingKind::lapsing)
       what = f.engagement + (f.ends.empty() ? "" : tr(language, " bis ", " until ") + f.ends);
-    std::cout << "\n  " << f.key << "  " << marker << pad(std::string(kind_text(f.kind, language)), 17)
+    std::cout << "\n  " << f.key << "  " << marker
+              << pad(std::string(kind_text(f.kind, language)), 17)
               << pad(std::to_string(f.severity), 5) << pad(shorten(f.customer, 28), 30)
               << shorten(what, 44) << "\n"
               << "      " << f.reason << "\n";
@@ -196,11 +204,13 @@ void print_findings(const engine::Evaluation& evaluation, const engine::Detectio
                 << f.contact << ">, " << tr(language, "seit ", "since ")
                 << local_text(f.since, zone, de) << "\n";
     for (const ScorePart& part : f.score_parts)
-      std::cout << "      " << pad(std::to_string(part.points) + "/" + std::to_string(part.max_points), 7)
+      std::cout << "      "
+                << pad(std::to_string(part.points) + "/" + std::to_string(part.max_points), 7)
                 << part.detail << "\n";
     for (const DigestItem& item : f.items)
-      std::cout << "      " << (item.answered == 0 ? tr(language, "offen    ", "open     ")
-                                                   : tr(language, "zu spät  ", "late     "))
+      std::cout << "      "
+                << (item.answered == 0 ? tr(language, "offen    ", "open     ")
+                                       : tr(language, "zu spät  ", "late     "))
                 << local_text(item.arrived, zone, de) << "  " << shorten(item.customer, 24) << "  "
                 << shorten(item.subject, 40) << "\n";
   };
@@ -341,7 +351,8 @@ int run_findings(const Globals& globals, bool json, bool all) {
                     "Noch keine Nachrichten gelesen — zuerst `nachfass scan` ausführen.\n",
                     "No messages read yet — run `nachfass scan` first.\n");
   // Evaluating as of another time must not rewrite the history of first-seen times.
-  auto evaluation = engine::evaluate(c.store, c.settings, c.now, globals.now_text.empty(), print_warning);
+  auto evaluation =
+      engine::evaluate(c.store, c.settings, c.now, globals.now_text.empty(), print_warning);
   if (!evaluation) return report(evaluation.error());
   print_findings(*evaluation, c.settings, json, all, c.now);
   return exit_ok;

@@ -143,7 +143,7 @@ TEST(Letters, BareLettersDegradeGracefully) {
   auto en = render_letter(TemplateSet::builtin(), "win-back", Language::en,
                           letter_variables(input_of(FindingKind::quiet, false, Language::en)));
   ASSERT_TRUE(en);
-  EXPECT_TRUE(en->text.starts_with("Hello,\n\nwe have not heard")) << en->text;
+  EXPECT_TRUE(en->text.starts_with("Hello,\n\nWe have not heard")) << en->text;
   EXPECT_NE(en->text.find("why you decided to go elsewhere, and what we should do better?"),
             std::string::npos);
 }
@@ -188,6 +188,25 @@ TEST(Letters, LapsingTrialNamesTheEndDate) {
   EXPECT_EQ(en->kind, "renewal");
   EXPECT_NE(en->text.find("your contract runs until 31 December 2026."), std::string::npos)
       << en->text;
+}
+
+TEST(Letters, AnEndAlreadyPastIsNotWrittenAsComing) {
+  auto in = input_of(FindingKind::lapsing, true, Language::de);
+  in.finding.ends = "2026-10-31";  // before the input's `now` (November 2026)
+  ASSERT_GT(in.now, 1793404800);   // 2026-10-31T00:00:00Z
+  auto de = render_letter(TemplateSet::builtin(), "follow-up", Language::de, letter_variables(in));
+  ASSERT_TRUE(de);
+  EXPECT_NE(de->text.find("Ihre Testphase ist am 31.10.2026 ausgelaufen."), std::string::npos)
+      << de->text;
+  EXPECT_EQ(de->text.find("endet am"), std::string::npos) << de->text;
+  in.language = Language::en;
+  in.finding.engagement = "contract";
+  auto en = render_letter(TemplateSet::builtin(), "renewal", Language::en, letter_variables(in));
+  ASSERT_TRUE(en);
+  EXPECT_NE(en->text.find("your contract ended on 31 October 2026"), std::string::npos)
+      << en->text;
+  EXPECT_EQ(en->text.find("runs until"), std::string::npos) << en->text;
+  EXPECT_NE(en->html.find("ended on 31 October 2026"), std::string::npos) << en->html;
 }
 
 TEST(Letters, Greetings) {
