@@ -94,7 +94,7 @@ class ImapCli(unittest.TestCase):
                                 text=True, env=env)
         try:
             first = proc.stdout.readline()
-            self.assertRegex(first, r"\d+ unbeantwortete Kundenanfragen \(300 neu gelesen\)")
+            self.assertRegex(first, r"\d+ offene Befunde \(300 neu gelesen\)")
             # A new customer mail arrives through another connection.
             context = ssl.create_default_context(cafile=self.env["NACHFASS_TEST_CA"])
             imap = imaplib.IMAP4(self.env["NACHFASS_IMAP_HOST"], int(self.env["NACHFASS_IMAP_PORT"]))

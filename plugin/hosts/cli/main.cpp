@@ -399,7 +399,7 @@ int run_watch(const Globals& globals) {
     }
     std::cout << local_text(c.now_or_clock(), c.settings.calendar.zone(), language == Language::de)
               << "  " << evaluation->findings.size()
-              << tr(language, " unbeantwortete Kundenanfragen (", " unanswered customer threads (")
+              << tr(language, " offene Befunde (", " open findings (")
               << imported->added << tr(language, " neu gelesen)", " new messages read)")
               << std::endl;
     return true;
