@@ -26,6 +26,25 @@ inline std::string upper(std::string_view text) {
   return out;
 }
 
+// Upper-case German umlauts Ä Ö Ü (UTF-8) to ä ö ü, in place. Both forms are two bytes, so
+// offsets into the folded text are offsets into the original.
+inline void fold_umlauts(std::string& text) {
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) != 0xC3) continue;
+    const auto next = static_cast<unsigned char>(text[i + 1]);
+    if (next == 0x84 || next == 0x96 || next == 0x9C) text[i + 1] = static_cast<char>(next + 0x20);
+    ++i;
+  }
+}
+
+// ASCII to lower case and Ä Ö Ü to ä ö ü, byte length unchanged: how the detectors compare
+// German and English words in mail text (the same folding Pattern applies).
+inline std::string fold_german(std::string_view text) {
+  std::string out = lower(text);
+  fold_umlauts(out);
+  return out;
+}
+
 constexpr bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)

@@ -173,22 +173,6 @@ std::string from_text(const Corpus& corpus, const MessageRecord& r) {
   return text;
 }
 
-// ASCII to lower case and Ä Ö Ü to ä ö ü, as Pattern folds (byte length unchanged).
-std::string fold_text(std::string_view text) {
-  std::string out(text);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const auto c = static_cast<unsigned char>(out[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out[i] = static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < out.size()) {
-      const auto next = static_cast<unsigned char>(out[i + 1]);
-      if (next == 0x84 || next == 0x96 || next == 0x9C) out[i + 1] = static_cast<char>(next + 0x20);
-      ++i;
-    }
-  }
-  return out;
-}
-
 // Literals that every match of a pattern contains (at least one of them), read from the
 // pattern's source conservatively: whatever the reader does not understand (escapes such as \x,
 // back references, conditionals, extended mode) makes it give up, and the pattern is then always
@@ -418,7 +402,7 @@ class LiteralFilter {
           always_ = true;
           return;
         }
-        for (const std::string& literal : *literals) add(fold_text(literal));
+        for (const std::string& literal : *literals) add(ascii::fold_german(literal));
       }
     }
   }
@@ -611,7 +595,7 @@ class LapsingDetector {
         if (!has_reply_prefix(subject)) {
           std::vector<bool> hits(rules_.size(), false);
           bool any = false;
-          const bool may_match = prefilter.may_match(fold_text(subject));
+          const bool may_match = prefilter.may_match(ascii::fold_german(subject));
           for (std::size_t k = 0; k < rules_.size(); ++k) {
             const MailMatch& start = rules_[k].start;
             if (start.subject.empty())
@@ -960,7 +944,7 @@ class LapsingDetector {
       const std::uint64_t change_key = (std::uint64_t{e.customer} << 32) | i;
       if (changed_by_mail_.contains(change_key)) continue;
       std::optional<std::string> body;
-      const std::string folded = fold_text(corpus_.text(r.subject));
+      const std::string folded = ascii::fold_german(corpus_.text(r.subject));
       const ChangeFilters& filters = change_filters_[e.rule];
       if (matches(rule.convert, filters.convert, folded, i, body) ||
           matches(rule.cancel, filters.cancel, folded, i, body)) {

@@ -2,20 +2,17 @@
 
 #include <boost/regex.hpp>
 
+#include "core/ascii.hpp"
+
 namespace nachfass {
 
 namespace {
 
-// Upper-case German umlauts to lower case, byte length unchanged (both are two UTF-8 bytes), so
-// offsets into the folded text are offsets into the original. ASCII case is left to icase.
-std::string fold_umlauts(std::string_view text) {
+// Patterns and texts get the same umlaut folding; ASCII case is left to icase (folding a
+// pattern's source to lower case would change escapes such as \D and \S).
+std::string with_folded_umlauts(std::string_view text) {
   std::string out(text);
-  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
-    if (static_cast<unsigned char>(out[i]) != 0xC3) continue;
-    const auto next = static_cast<unsigned char>(out[i + 1]);
-    if (next == 0x84 || next == 0x96 || next == 0x9C) out[i + 1] = static_cast<char>(next + 0x20);
-    ++i;
-  }
+  ascii::fold_umlauts(out);
   return out;
 }
 
@@ -32,7 +29,8 @@ Result<Pattern> Pattern::compile(std::string_view source) {
     return make_error(ErrorScope::fatal, "config.bad_value", "invalid pattern: it is empty");
   try {
     auto compiled = std::make_shared<Compiled>();
-    compiled->regex = boost::regex(fold_umlauts(source), boost::regex::perl | boost::regex::icase);
+    compiled->regex =
+        boost::regex(with_folded_umlauts(source), boost::regex::perl | boost::regex::icase);
     pattern.compiled_ = std::move(compiled);
   } catch (const boost::regex_error& e) {
     return make_error(ErrorScope::fatal, "config.bad_value",
@@ -43,7 +41,7 @@ Result<Pattern> Pattern::compile(std::string_view source) {
 
 std::optional<std::pair<std::size_t, std::size_t>> Pattern::span(std::string_view text) const {
   if (!compiled_) return std::nullopt;
-  const std::string folded = fold_umlauts(text);
+  const std::string folded = with_folded_umlauts(text);
   try {
     boost::smatch match;
     if (!boost::regex_search(folded, match, compiled_->regex)) return std::nullopt;
@@ -61,7 +59,7 @@ bool Pattern::search(std::string_view text) const {
 
 std::optional<std::string> Pattern::find(std::string_view text, std::string_view group) const {
   if (!compiled_) return std::nullopt;
-  const std::string folded = fold_umlauts(text);
+  const std::string folded = with_folded_umlauts(text);
   try {
     boost::smatch match;
     if (!boost::regex_search(folded, match, compiled_->regex)) return std::nullopt;

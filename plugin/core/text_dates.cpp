@@ -1,5 +1,7 @@
 #include "core/text_dates.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -16,23 +18,6 @@ using std::chrono::year_month_day;
 
 constexpr int kMinYear = 1970;
 constexpr int kMaxYear = 2199;
-
-// ASCII to lower case and Ä Ö Ü to ä ö ü; the byte length is unchanged, so offsets into the
-// folded text are offsets into the original.
-std::string fold(std::string_view text) {
-  std::string out(text);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const auto c = static_cast<unsigned char>(out[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out[i] = static_cast<char>(c + 32);
-    } else if (c == 0xC3 && i + 1 < out.size()) {
-      const auto next = static_cast<unsigned char>(out[i + 1]);
-      if (next == 0x84 || next == 0x96 || next == 0x9C) out[i + 1] = static_cast<char>(next + 0x20);
-      ++i;
-    }
-  }
-  return out;
-}
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -320,7 +305,7 @@ constexpr std::size_t kEndWordWindow = 48;
 
 std::vector<TextDate> find_dates(std::string_view text, year_month_day reference) {
   std::vector<TextDate> dates;
-  const std::string folded = fold(text);
+  const std::string folded = ascii::fold_german(text);
   const std::string_view s = folded;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -356,7 +341,7 @@ std::vector<TextDate> find_dates(std::string_view text, year_month_day reference
 std::optional<year_month_day> find_end_date(std::string_view text, year_month_day reference) {
   if (!reference.ok()) return std::nullopt;
   const std::vector<TextDate> dates = find_dates(text, reference);
-  const std::string folded = fold(text);
+  const std::string folded = ascii::fold_german(text);
   const std::string_view s = folded;
   std::optional<year_month_day> latest;
   std::size_t previous_end = 0;
@@ -493,7 +478,7 @@ std::size_t skip_separator(std::string_view s, std::size_t pos) {
 }  // namespace
 
 std::optional<int> find_length_days(std::string_view text) {
-  const std::string folded = fold(text);
+  const std::string folded = ascii::fold_german(text);
   const std::string_view s = folded;
   std::size_t i = 0;
   while (i < s.size()) {
