@@ -845,16 +845,20 @@ void expand_master(icalcomponent* event, const Exclusions& overridden, ZoneResol
   }
 }
 
-}  // namespace
 
-Result<std::vector<BusyInterval>> busy_intervals(std::string_view text, UnixSeconds from,
-                                                 UnixSeconds to, std::string_view default_zone) {
-  auto parsed = parse_calendar(text);
-  if (!parsed) return parsed.error();
-  icalcomponent* calendar = parsed->calendar;
-  ZoneResolver zones(calendar, default_zone);
-  BusyCollector busy(from, to);
+// A standalone VEVENT or an overriding instance (RECURRENCE-ID) as it is read: its start, and
+// the slot it replaces (nullopt for a standalone event or an unreadable RECURRENCE-ID). Return
+// false to stop reading.
+using InstanceFn = std::function<bool(icalcomponent* event, const ZonedTime& start,
+                                      const std::optional<ZonedTime>& replaces)>;
+// A master (no RECURRENCE-ID) with the slots its overriding instances replace.
+using MasterFn = std::function<void(icalcomponent* master, const Exclusions& overridden)>;
 
+// Walks the VEVENTs of `calendar`: every event with a valid DTSTART and a RECURRENCE-ID goes to
+// `instance` as it is read; after the walk every master goes to `master`. Events without a valid
+// DTSTART are skipped. Errors: ical.no_event (no VEVENT at all), ical.parse (no valid DTSTART).
+Result<void> walk_events(icalcomponent* calendar, ZoneResolver& zones, OccurrenceBudget& budget,
+                         const InstanceFn& instance, const MasterFn& master) {
   std::vector<icalcomponent*> masters;
   std::map<std::string, Exclusions> overridden;  // by UID
   int events = 0;
@@ -871,28 +875,49 @@ Result<std::vector<BusyInterval>> busy_intervals(std::string_view text, UnixSeco
     }
     icalproperty* recurrence_id =
         icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY);
-    if (const auto instance =
-            zoned(recurrence_id, icalproperty_get_recurrenceid(recurrence_id), zones))
-      overridden[property_text(event, ICAL_UID_PROPERTY)].add(*instance);
-    if (!start || is_cancelled(event) || is_transparent(event)) continue;
-    if (!busy.examine()) break;
-    busy.add(start->instant, end_of(*start, event_length(event, *start, zones)));
+    const auto replaces =
+        zoned(recurrence_id, icalproperty_get_recurrenceid(recurrence_id), zones);
+    if (replaces) overridden[property_text(event, ICAL_UID_PROPERTY)].add(*replaces);
+    if (start && !instance(event, *start, replaces)) break;
   }
   if (events == 0) return item_error("ical.no_event", "calendar object has no VEVENT");
   if (usable == 0)
     return item_error("ical.parse", "no VEVENT in the calendar object has a valid DTSTART");
 
   static const Exclusions none;
-  for (icalcomponent* master : masters) {
-    if (busy.exhausted()) break;
-    const auto found = overridden.find(property_text(master, ICAL_UID_PROPERTY));
-    const bool counts = !is_cancelled(master) && !is_transparent(master);
-    expand_master(master, found != overridden.end() ? found->second : none, zones, busy,
-                  [&](const ZonedTime& occurrence, UnixSeconds end) {
-                    if (counts) busy.add(occurrence.instant, end);
-                  });
+  for (icalcomponent* event : masters) {
+    if (budget.exhausted()) break;
+    const auto found = overridden.find(property_text(event, ICAL_UID_PROPERTY));
+    master(event, found != overridden.end() ? found->second : none);
   }
   icalerror_clear_errno();
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<BusyInterval>> busy_intervals(std::string_view text, UnixSeconds from,
+                                                 UnixSeconds to, std::string_view default_zone) {
+  auto parsed = parse_calendar(text);
+  if (!parsed) return parsed.error();
+  ZoneResolver zones(parsed->calendar, default_zone);
+  BusyCollector busy(from, to);
+  auto walked = walk_events(
+      parsed->calendar, zones, busy,
+      [&](icalcomponent* event, const ZonedTime& start, const std::optional<ZonedTime>&) {
+        if (is_cancelled(event) || is_transparent(event)) return true;
+        if (!busy.examine()) return false;
+        busy.add(start.instant, end_of(start, event_length(event, start, zones)));
+        return true;
+      },
+      [&](icalcomponent* master, const Exclusions& overridden) {
+        const bool counts = !is_cancelled(master) && !is_transparent(master);
+        expand_master(master, overridden, zones, busy,
+                      [&](const ZonedTime& occurrence, UnixSeconds end) {
+                        if (counts) busy.add(occurrence.instant, end);
+                      });
+      });
+  if (!walked) return walked.error();
   return busy.take();
 }
 
@@ -1030,49 +1055,26 @@ Result<std::vector<CalendarItem>> calendar_items(std::string_view text, UnixSeco
                                                  UnixSeconds to, std::string_view default_zone) {
   auto parsed = parse_calendar(text);
   if (!parsed) return parsed.error();
-  icalcomponent* calendar = parsed->calendar;
-  ZoneResolver zones(calendar, default_zone);
+  ZoneResolver zones(parsed->calendar, default_zone);
   ItemCollector items(from, to);
-
-  std::vector<icalcomponent*> masters;
-  std::map<std::string, Exclusions> overridden;  // by UID
-  int events = 0;
-  int usable = 0;
-  for (icalcomponent* event = icalcomponent_get_first_component(calendar, ICAL_VEVENT_COMPONENT);
-       event != nullptr;
-       event = icalcomponent_get_next_component(calendar, ICAL_VEVENT_COMPONENT)) {
-    ++events;
-    const auto start = zoned_dtstart(event, zones);
-    if (start) ++usable;
-    if (!has_recurrence_id(event)) {
-      masters.push_back(event);
-      continue;
-    }
-    icalproperty* recurrence_id =
-        icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY);
-    const auto instance = zoned(recurrence_id, icalproperty_get_recurrenceid(recurrence_id), zones);
-    if (instance) overridden[property_text(event, ICAL_UID_PROPERTY)].add(*instance);
-    if (!start || is_cancelled(event)) continue;
-    if (!items.examine()) break;
-    items.add(event, *start, end_of(*start, event_length(event, *start, zones)),
-              instance ? &*instance : &*start);
-  }
-  if (events == 0) return item_error("ical.no_event", "calendar object has no VEVENT");
-  if (usable == 0)
-    return item_error("ical.parse", "no VEVENT in the calendar object has a valid DTSTART");
-
-  static const Exclusions none;
-  for (icalcomponent* master : masters) {
-    if (items.exhausted()) break;
-    if (is_cancelled(master)) continue;
-    const auto found = overridden.find(property_text(master, ICAL_UID_PROPERTY));
-    const bool recurring = is_recurring(master);
-    expand_master(master, found != overridden.end() ? found->second : none, zones, items,
-                  [&](const ZonedTime& occurrence, UnixSeconds end) {
-                    items.add(master, occurrence, end, recurring ? &occurrence : nullptr);
-                  });
-  }
-  icalerror_clear_errno();
+  auto walked = walk_events(
+      parsed->calendar, zones, items,
+      [&](icalcomponent* event, const ZonedTime& start, const std::optional<ZonedTime>& replaces) {
+        if (is_cancelled(event)) return true;
+        if (!items.examine()) return false;
+        items.add(event, start, end_of(start, event_length(event, start, zones)),
+                  replaces ? &*replaces : &start);
+        return true;
+      },
+      [&](icalcomponent* master, const Exclusions& overridden) {
+        if (is_cancelled(master)) return;
+        const bool recurring = is_recurring(master);
+        expand_master(master, overridden, zones, items,
+                      [&](const ZonedTime& occurrence, UnixSeconds end) {
+                        items.add(master, occurrence, end, recurring ? &occurrence : nullptr);
+                      });
+      });
+  if (!walked) return walked.error();
   return items.take();
 }
 

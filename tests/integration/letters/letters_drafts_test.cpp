@@ -11,28 +11,14 @@
 #include "engine/letters.hpp"
 #include "harness.hpp"
 #include "imap/drafts/imap_drafts.hpp"
+#include "../../unit/letters/letter_test_support.hpp"
 
 namespace nachfass::test {
 namespace {
 
-constexpr UnixSeconds day = 24 * 3600;
-constexpr UnixSeconds t0 = 1794700000;
-
-Message message(std::string id, std::string folder, Address from, Address to, std::string subject,
-                UnixSeconds date, std::vector<std::string> references = {}) {
-  Message m;
-  m.source_id = folder + "/" + id;
-  m.folder = folder;
-  m.folder_role = folder == "Sent" ? FolderRole::sent : FolderRole::inbox;
-  m.message_id = std::move(id);
-  m.references = std::move(references);
-  if (!m.references.empty()) m.in_reply_to = m.references.back();
-  m.from = std::move(from);
-  m.to = {std::move(to)};
-  m.subject = std::move(subject);
-  m.date = date;
-  return m;
-}
+using letter_test::day;
+using letter_test::message;
+using letter_test::t0;
 
 class LetterDrafts : public ::testing::Test {
  protected:

@@ -13,29 +13,12 @@
 #include "engine/message_texts.hpp"
 #include "maildir/maildir_reader.hpp"
 #include "store/store.hpp"
+#include "../store/store_test_support.hpp"
 
 namespace nachfass {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "nachfass-body-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using store_test::TempDir;
 
 Message message(std::string source_id, std::string body, std::string folder = "INBOX") {
   Message m;
