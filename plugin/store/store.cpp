@@ -731,27 +731,21 @@ Result<std::string> Store::message_body(std::string_view source_id) {
 }
 
 Result<std::vector<std::string>> Store::message_source_ids_without_body(std::string_view folder) {
-  constexpr std::string_view doing = "list messages";
-  auto use = impl_->statement(
+  return source_ids_where(
       "SELECT m.source_id FROM messages m WHERE m.folder = ?1 AND NOT EXISTS "
       "(SELECT 1 FROM message_bodies b WHERE b.message = m.id) ORDER BY m.source_id",
-      doing);
-  if (!use) return use.error();
-  use->bind(1, folder);
-  std::vector<std::string> source_ids;
-  for (;;) {
-    const int code = use->step();
-    if (code == SQLITE_DONE) break;
-    if (code != SQLITE_ROW) return impl_->error(code, doing);
-    source_ids.emplace_back(use->text(0));
-  }
-  return source_ids;
+      folder);
 }
 
 Result<std::vector<std::string>> Store::message_source_ids(std::string_view folder) {
+  return source_ids_where("SELECT source_id FROM messages WHERE folder = ?1 ORDER BY source_id",
+                          folder);
+}
+
+// The first column of every row of `sql` (one parameter: the folder).
+Result<std::vector<std::string>> Store::source_ids_where(const char* sql, std::string_view folder) {
   constexpr std::string_view doing = "list messages";
-  auto use = impl_->statement("SELECT source_id FROM messages WHERE folder = ?1 ORDER BY source_id",
-                              doing);
+  auto use = impl_->statement(sql, doing);
   if (!use) return use.error();
   use->bind(1, folder);
   std::vector<std::string> source_ids;

@@ -266,6 +266,7 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  Result<std::vector<std::string>> source_ids_where(const char* sql, std::string_view folder);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -845,7 +845,6 @@ void expand_master(icalcomponent* event, const Exclusions& overridden, ZoneResol
   }
 }
 
-
 // A standalone VEVENT or an overriding instance (RECURRENCE-ID) as it is read: its start, and
 // the slot it replaces (nullopt for a standalone event or an unreadable RECURRENCE-ID). Return
 // false to stop reading.
@@ -875,8 +874,7 @@ Result<void> walk_events(icalcomponent* calendar, ZoneResolver& zones, Occurrenc
     }
     icalproperty* recurrence_id =
         icalcomponent_get_first_property(event, ICAL_RECURRENCEID_PROPERTY);
-    const auto replaces =
-        zoned(recurrence_id, icalproperty_get_recurrenceid(recurrence_id), zones);
+    const auto replaces = zoned(recurrence_id, icalproperty_get_recurrenceid(recurrence_id), zones);
     if (replaces) overridden[property_text(event, ICAL_UID_PROPERTY)].add(*replaces);
     if (start && !instance(event, *start, replaces)) break;
   }

@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "../../unit/letters/letter_test_support.hpp"
 #include "engine/letters.hpp"
 #include "harness.hpp"
 #include "imap/drafts/imap_drafts.hpp"
-#include "../../unit/letters/letter_test_support.hpp"
 
 namespace nachfass::test {
 namespace {

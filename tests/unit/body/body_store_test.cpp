@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "../store/store_test_support.hpp"
 #include "core/corpus.hpp"
 #include "engine/message_texts.hpp"
 #include "maildir/maildir_reader.hpp"
 #include "store/store.hpp"
-#include "../store/store_test_support.hpp"
 
 namespace nachfass {
 namespace {
